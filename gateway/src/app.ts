@@ -1,0 +1,248 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { ROOT_CONTEXT, SpanKind, defaultTextMapGetter } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import type { SecretSource } from './config/secret-ref.js';
+import { GatewayError, toGatewayError } from './errors.js';
+import { parseJsonObject } from './http/parse-json-body.js';
+import { readRequestBody } from './http/read-request-body.js';
+import { relayJson, relayStream } from './http/relay.js';
+import { sendError } from './http/render-error.js';
+import { requestIdFrom } from './http/request-id.js';
+import type { ApiFlavor, Identity, Operation, RequestCtx } from './pipeline/context.js';
+import type { Outcome } from './pipeline/outcome.js';
+import { orderedStages, type StageSlot } from './pipeline/slots.js';
+import { type Stage, type Terminal, compose } from './pipeline/stage.js';
+import { createBasicRouter } from './routing/basic-router.js';
+import { resolveModel } from './routing/resolve-model.js';
+import { validateChatRequest, validateEmbeddingsRequest } from './schemas/validate-request.js';
+import { finishRequestSpan } from './telemetry/finish-request-span.js';
+import { requestAttributes } from './telemetry/request-attributes.js';
+import type { GatewayTelemetry } from './telemetry/tracer-provider.js';
+import type { UpstreamPools } from './upstream/pools.js';
+import { type ProviderRegistry, buildProviderRegistry } from './upstream/provider-registry.js';
+import type { AttemptDeps } from './routing/attempt.js';
+
+export interface GatewayDeps {
+  now: () => number;
+  logger: Logger;
+  telemetry: GatewayTelemetry;
+  pools: UpstreamPools;
+  secrets: SecretSource;
+}
+
+/** A readiness check of one dependency (store, MCP upstream, …). */
+export type ReadinessCheck = () => Promise<{ name: string; ok: boolean; detail?: string }>;
+
+/** What the features built by later issues plug into the gateway. */
+export interface GatewayFeatures {
+  stages?: Partial<Record<StageSlot, Stage>>;
+  /** Replaces the basic ordered-failover router. */
+  terminal?: (deps: AttemptDeps) => Terminal;
+  /** Establishes identity for non-pipeline endpoints (`/v1/models`, `/v1/budgets`). */
+  authenticate?: (headers: IncomingMessage['headers'], config: Config) => Promise<Identity | undefined>;
+  visibleModels?: (identity: Identity | undefined, config: Config) => string[];
+  credentialFor?: AttemptDeps['credentialFor'];
+  /** Extra GET endpoints, e.g. `/v1/budgets`: return the JSON body. */
+  getRoutes?: Record<string, (identity: Identity | undefined, config: Config) => Promise<unknown> | unknown>;
+  /** Paths the MCP gateway serves; returns true when it handled the request. */
+  mcp?: {
+    handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+    handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  };
+  readiness?: ReadinessCheck[];
+}
+
+export interface GatewayApp {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Swaps in a validated config; in-flight requests finish on the one they started with. */
+  reload(config: Config): void;
+  config(): Config;
+  inFlight(): number;
+  /** Resolves when no request is in flight (or after `timeoutMs`). */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Refuse new pipeline requests with 503 from now on. */
+  stopAccepting(): void;
+}
+
+interface Snapshot {
+  config: Config;
+  providers: ProviderRegistry;
+}
+
+const ROUTES: Record<string, { method: string; api: ApiFlavor; op?: Operation }> = {
+  '/v1/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
+  '/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
+  '/v1/embeddings': { method: 'POST', api: 'openai', op: 'embeddings' },
+  '/embeddings': { method: 'POST', api: 'openai', op: 'embeddings' },
+  '/v1/models': { method: 'GET', api: 'openai' },
+  '/models': { method: 'GET', api: 'openai' },
+  '/healthz': { method: 'GET', api: 'openai' },
+  '/readyz': { method: 'GET', api: 'openai' },
+};
+
+/** The gateway's HTTP handler: routing of paths, the policy pipeline, relay, spans. */
+export function createGatewayApp(initial: Config, deps: GatewayDeps, features: GatewayFeatures = {}): GatewayApp {
+  let snap: Snapshot = { config: initial, providers: buildProviderRegistry(initial, deps.pools, deps.secrets) };
+  let inFlight = 0;
+  let accepting = true;
+  const idleWaiters = new Set<() => void>();
+  const attemptDeps: AttemptDeps = {
+    tracer: deps.telemetry.tracer,
+    propagator: deps.telemetry.propagator,
+    providers: (ctx) => (ctx.config === snap.config ? snap.providers : buildProviderRegistry(ctx.config, deps.pools, deps.secrets)),
+    credentialFor: features.credentialFor,
+  };
+  const terminal = (features.terminal ?? createBasicRouter)(attemptDeps);
+  const pipeline = compose(orderedStages(features.stages ?? {}), terminal);
+
+  const done = () => {
+    inFlight--;
+    if (inFlight === 0) for (const w of idleWaiters) w();
+  };
+
+  async function handleLlm(req: IncomingMessage, res: ServerResponse, api: ApiFlavor, op: Operation, requestId: string): Promise<void> {
+    const { config } = snap;
+    const receivedAtMs = deps.now();
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+    });
+    const parentCtx = deps.telemetry.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
+    const span = deps.telemetry.tracer.startSpan(`${op} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, parentCtx);
+    const baseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    let ctx: RequestCtx | undefined;
+    let outcome: Outcome | undefined;
+    let error: GatewayError | undefined;
+    try {
+      if (!accepting) throw new GatewayError('GW_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance', { retryAfterMs: 1000 });
+      const body = parseJsonObject(await readRequestBody(req, config.server.maxBodyBytes));
+      const { model, stream } = op === 'chat' ? validateChatRequest(body) : { ...validateEmbeddingsRequest(body), stream: false };
+      span.updateName(`${op} ${model}`);
+      ctx = {
+        requestId, api, operation: op, path: req.url ?? '', headers: req.headers, config, signal: abort.signal,
+        receivedAtMs, now: deps.now, body, model, stream, attrs: {}, events: [], responseHeaders: {}, span,
+      };
+      Object.assign(ctx.attrs, requestAttributes(ctx));
+      outcome = await pipeline(ctx);
+      const headers = { ...baseHeaders, ...ctx.responseHeaders };
+      if (outcome.kind === 'json') relayJson(res, outcome, headers);
+      else await relayStream(res, outcome, headers);
+    } catch (err) {
+      error = toGatewayError(err);
+      if (error.code === 'GW_INTERNAL') deps.logger.error({ err, requestId }, 'request failed');
+      sendError(res, error, api, { ...baseHeaders, ...(ctx?.responseHeaders ?? {}) });
+      if (error.code === 'GW_BODY_TOO_LARGE') res.once('finish', () => req.destroy());
+    } finally {
+      void finishRequestSpan(span, ctx, outcome, error, res.statusCode, config.telemetry);
+    }
+  }
+
+  async function handleModels(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const { config } = snap;
+    try {
+      const identity = features.authenticate ? await features.authenticate(req.headers, config) : undefined;
+      const names = features.visibleModels ? features.visibleModels(identity, config) : Object.keys(config.models);
+      const created = Math.floor(Date.now() / 1000);
+      const data = names.map((id) => ({ id, object: 'model', created, owned_by: ownerOf(config, id) }));
+      sendJson(res, 200, { object: 'list', data }, requestId);
+    } catch (err) {
+      sendError(res, toGatewayError(err), 'openai', { 'x-request-id': requestId });
+    }
+  }
+
+  async function handleReady(res: ServerResponse, requestId: string): Promise<void> {
+    const checks = await Promise.all((features.readiness ?? []).map((c) => c().catch((e: unknown) => ({ name: 'check', ok: false, detail: String(e) }))));
+    const ok = accepting && checks.every((c) => c.ok);
+    sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', accepting, config: 'loaded', checks }, requestId);
+  }
+
+  async function handleGetRoute(req: IncomingMessage, res: ServerResponse, fn: NonNullable<GatewayFeatures['getRoutes']>[string], requestId: string) {
+    try {
+      const identity = features.authenticate ? await features.authenticate(req.headers, snap.config) : undefined;
+      sendJson(res, 200, await fn(identity, snap.config), requestId);
+    } catch (err) {
+      sendError(res, toGatewayError(err), 'openai', { 'x-request-id': requestId });
+    }
+  }
+
+  function dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
+    const requestId = requestIdFrom(req.headers);
+    const path = (req.url ?? '/').split('?')[0];
+    const route = ROUTES[path];
+    if (route) {
+      if (req.method !== route.method) {
+        res.setHeader('allow', route.method);
+        return sendError(res, new GatewayError('GW_METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on ${path}; use ${route.method}`), route.api, { 'x-request-id': requestId });
+      }
+      if (route.op) return handleLlm(req, res, route.api, route.op, requestId);
+      if (path.endsWith('/models')) return handleModels(req, res, requestId);
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, requestId);
+      return handleReady(res, requestId);
+    }
+    const extra = features.getRoutes?.[path];
+    if (extra && req.method === 'GET') return handleGetRoute(req, res, extra, requestId);
+    if (features.mcp && (path === '/mcp' || path.startsWith('/mcp/') || path.startsWith('/.well-known/oauth-protected-resource'))) {
+      return features.mcp.handle(req, res).then((handled) => {
+        if (!handled) notFound(res, path, requestId);
+      });
+    }
+    return notFound(res, path, requestId);
+  }
+
+  return {
+    handle(req, res) {
+      inFlight++;
+      res.once('close', done);
+      const p = dispatch(req, res);
+      if (p) p.catch((err: unknown) => {
+        deps.logger.error({ err }, 'unhandled request failure');
+        if (!res.headersSent) sendError(res, toGatewayError(err), 'openai', {});
+        else res.destroy();
+      });
+    },
+    handleUpgrade(req, socket, head) {
+      if (!features.mcp?.handleUpgrade?.(req, socket, head)) socket.destroy();
+    },
+    reload(config) {
+      snap = { config, providers: buildProviderRegistry(config, deps.pools, deps.secrets) };
+    },
+    config: () => snap.config,
+    inFlight: () => inFlight,
+    stopAccepting() {
+      accepting = false;
+    },
+    drain(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          idleWaiters.delete(onIdle);
+          resolve(false);
+        }, timeoutMs);
+        const onIdle = () => {
+          clearTimeout(timer);
+          idleWaiters.delete(onIdle);
+          resolve(true);
+        };
+        idleWaiters.add(onIdle);
+      });
+    },
+  };
+}
+
+function ownerOf(config: Config, id: string): string {
+  const r = resolveModel(config, id);
+  return r ? r.targets.map((t) => t.provider).join(',') : 'sluice';
+}
+
+function notFound(res: ServerResponse, path: string, requestId: string): void {
+  sendError(res, new GatewayError('GW_NOT_FOUND', `no route for ${path}`, { clientCode: 'unknown_url' }), 'openai', { 'x-request-id': requestId });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, requestId: string): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-request-id': requestId });
+  res.end(payload);
+}

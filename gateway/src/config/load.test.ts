@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfigInput } from './default-config.js';
+import { parseConfig, parseConfigText } from './load.js';
+import { resolveSecret } from './secret-ref.js';
+
+describe('config loading', () => {
+  it('applies defaults and freezes the result', () => {
+    const r = parseConfig({});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.server.port).toBe(8080);
+    expect(r.config.server.maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(Object.isFrozen(r.config.server)).toBe(true);
+  });
+
+  it('reports every problem with its path, unknown keys included', () => {
+    const r = parseConfig({
+      server: { port: 70000, color: 'blue' },
+      providers: [{ name: 'a', kind: 'openai', apiKey: 'sk-inline-secret' }],
+      models: { m: { provider: 'missing' } },
+      nonsense: true,
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const byPath = Object.fromEntries(r.issues.map((i) => [i.path, i.message]));
+    expect(byPath['server.port']).toBeDefined();
+    expect(byPath.server).toMatch(/unknown key: color/);
+    expect(byPath['providers.0.apiKey']).toBeDefined();
+    expect(byPath['(root)']).toMatch(/unknown key: nonsense/);
+  });
+
+  it('checks that models name known providers', () => {
+    const r = parseConfig({ providers: [{ name: 'p', kind: 'openai' }], models: { m: { targets: [{ provider: 'q' }] } } });
+    expect(r.ok ? [] : r.issues).toEqual([{ path: 'models.m.targets.0.provider', message: 'unknown provider "q"' }]);
+  });
+
+  it('reports YAML syntax errors with line and column', () => {
+    const r = parseConfigText('server:\n  port: 8080\n  host: [oops\n');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues[0].path).toMatch(/^line \d+, column \d+$/);
+  });
+
+  it('never takes a secret inline: keys are env or file references', () => {
+    const ok = parseConfig({ providers: [{ name: 'p', kind: 'openai', apiKey: [{ env: 'A' }, { file: '/run/secrets/b' }] }] });
+    expect(ok.ok).toBe(true);
+    const src = { env: { A: 'sk-a' }, readFile: (p: string) => (p === '/run/secrets/b' ? 'sk-b\n' : '') };
+    expect(resolveSecret({ env: 'A' }, src)).toBe('sk-a');
+    expect(resolveSecret({ file: '/run/secrets/b' }, src)).toBe('sk-b');
+    expect(resolveSecret({ env: 'MISSING' }, src)).toBeUndefined();
+  });
+
+  it('the default config serves the simulator, and adds providers whose keys are in the environment', () => {
+    const bare = parseConfig(defaultConfigInput({}));
+    expect(bare.ok && Object.keys(bare.config.models)).toEqual(['sim-fast', 'sim-realistic', 'sim-embed']);
+    const withKeys = parseConfig(defaultConfigInput({ OPENAI_API_KEY: 'sk-x', OLLAMA_BASE_URL: 'http://127.0.0.1:11434/' }));
+    expect(withKeys.ok).toBe(true);
+    if (!withKeys.ok) return;
+    expect(withKeys.config.providers.map((p) => p.name)).toEqual(['sim', 'openai', 'ollama']);
+    expect(withKeys.config.providers[2].baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(withKeys.config.models['gpt-4o-mini'].targets[0].provider).toBe('openai');
+    expect(JSON.stringify(withKeys.config)).not.toContain('sk-x');
+  });
+});

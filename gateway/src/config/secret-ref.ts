@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * A reference to a secret: never the secret itself. Config files name an environment
+ * variable or a file (Kubernetes secrets, Vault-agent files); values are resolved when the
+ * config is loaded or reloaded and kept out of the config object, logs and spans.
+ */
+export const SecretRefSchema = z.union([
+  z.object({ env: z.string().min(1) }).strict(),
+  z.object({ file: z.string().min(1) }).strict(),
+]);
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+/** Where secret values come from; injected so tests and reloads see a consistent source. */
+export interface SecretSource {
+  env: Readonly<Record<string, string | undefined>>;
+  readFile(path: string): string;
+}
+
+export const processSecretSource = (env: Record<string, string | undefined>): SecretSource => ({
+  env,
+  readFile: (path) => readFileSync(path, 'utf8'),
+});
+
+/** Resolves a reference; `undefined` when the variable or file is missing or empty. */
+export function resolveSecret(ref: SecretRef, source: SecretSource): string | undefined {
+  if ('env' in ref) {
+    const v = source.env[ref.env];
+    return v === undefined || v === '' ? undefined : v;
+  }
+  try {
+    const v = source.readFile(ref.file).trim();
+    return v === '' ? undefined : v;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Names a reference for error messages without revealing its value. */
+export const describeSecretRef = (ref: SecretRef): string =>
+  'env' in ref ? `env ${ref.env}` : `file ${ref.file}`;

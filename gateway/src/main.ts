@@ -1,0 +1,125 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { type GatewayApp, type GatewayFeatures, createGatewayApp } from './app.js';
+import { defaultConfigInput } from './config/default-config.js';
+import { type ConfigIssue, formatIssues, loadConfigFile, parseConfig } from './config/load.js';
+import type { Config, ConfigInput } from './config/schema.js';
+import { processSecretSource } from './config/secret-ref.js';
+import { createLogger } from './logger.js';
+import { SimProviders } from './sim-providers.js';
+import { createGatewayTelemetry, type GatewayTelemetry } from './telemetry/tracer-provider.js';
+import { UpstreamPools } from './upstream/pools.js';
+
+export interface StartGatewayOptions {
+  /** A config file; when absent, `config` or the built-in default is used. */
+  configPath?: string;
+  /** An inline config (tests). */
+  config?: ConfigInput;
+  port?: number;
+  host?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  logger?: Logger;
+  now?: () => number;
+  /** Extra or replacement features (tests, benches). */
+  features?: GatewayFeatures;
+  /** Replaces the OTLP span pipeline (tests use an in-memory exporter). */
+  telemetry?: GatewayTelemetry;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  app: GatewayApp;
+  server: Server;
+  config(): Config;
+  /** Reloads from the config file (or validates and applies `input`); keeps the old config on failure. */
+  reload(input?: ConfigInput): Promise<{ ok: true } | { ok: false; issues: ConfigIssue[] }>;
+  sims: SimProviders;
+  telemetry: GatewayTelemetry;
+  logger: Logger;
+  /** Graceful stop: refuse new work, drain in-flight up to the drain timeout, close. */
+  close(): Promise<{ drained: boolean }>;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: ConfigIssue[], source: string) {
+    super(`invalid config (${source}):\n${formatIssues(issues)}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Loads the config to start with: a file, an inline object, or the built-in default. */
+export async function loadStartupConfig(opts: Pick<StartGatewayOptions, 'configPath' | 'config' | 'env'>): Promise<Config> {
+  const env = opts.env ?? process.env;
+  const result = opts.configPath
+    ? await loadConfigFile(opts.configPath)
+    : parseConfig(opts.config ?? defaultConfigInput(env));
+  if (!result.ok) throw new ConfigError(result.issues, opts.configPath ?? (opts.config ? 'inline config' : 'default config'));
+  return result.config;
+}
+
+/**
+ * Composes and starts a gateway: config, simulated providers, telemetry, the HTTP server.
+ * Installs no signal handlers (the CLI does).
+ */
+export async function startGateway(opts: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const env = opts.env ?? process.env;
+  const logger = opts.logger ?? createLogger(env.SLUICE_LOG_LEVEL ?? 'info');
+  const now = opts.now ?? (() => performance.now());
+  const sims = new SimProviders();
+  const config = await sims.apply(await loadStartupConfig({ ...opts, env }));
+  const telemetry = opts.telemetry ?? createGatewayTelemetry(config.telemetry, env, undefined);
+  const pools = new UpstreamPools();
+  const secrets = processSecretSource(env as Record<string, string | undefined>);
+  const app = createGatewayApp(config, { now, logger, telemetry, pools, secrets }, opts.features ?? {});
+  const server = createServer({ keepAliveTimeout: config.server.keepAliveTimeoutMs, headersTimeout: config.server.headersTimeoutMs, requestTimeout: 0 }, app.handle);
+  server.on('upgrade', app.handleUpgrade);
+  const port = opts.port ?? config.server.port;
+  const host = opts.host ?? config.server.host;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
+  let closing: Promise<{ drained: boolean }> | undefined;
+  return {
+    url,
+    port: addr.port,
+    app,
+    server,
+    sims,
+    telemetry,
+    logger,
+    config: () => app.config(),
+    async reload(input) {
+      const result = input !== undefined ? parseConfig(input) : opts.configPath ? await loadConfigFile(opts.configPath) : parseConfig(opts.config ?? defaultConfigInput(env));
+      if (!result.ok) {
+        logger.error({ issues: result.issues }, `config reload refused; keeping the current config:\n${formatIssues(result.issues)}`);
+        return result;
+      }
+      app.reload(await sims.apply(result.config));
+      logger.info('config reloaded');
+      return { ok: true };
+    },
+    close() {
+      closing ??= (async () => {
+        app.stopAccepting();
+        server.close();
+        server.closeIdleConnections();
+        const drained = await app.drain(app.config().server.drainTimeoutMs);
+        server.closeAllConnections();
+        await pools.close();
+        await telemetry.shutdown().catch(() => {});
+        await sims.close();
+        return { drained };
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import type { Readable } from 'node:stream';
+import { GatewayError } from '../errors.js';
+import { usageFromOpenAi } from '../metering/usage.js';
+import { meterStream } from '../metering/stream-meter.js';
+import type { RequestCtx, Target } from '../pipeline/context.js';
+import type { ChatChunk, Outcome } from '../pipeline/outcome.js';
+import { SseParser } from '../sse/parse.js';
+import { classifyTransportError, classifyUpstreamStatus } from './classify-error.js';
+import type { ProviderRuntime } from './provider-registry.js';
+import { readBodyBounded } from './read-body.js';
+import { buildOpenAiRequest } from './request-builder.js';
+
+export interface AttemptOptions {
+  /** Aborts this attempt (client gone, hedging loser, deadline). */
+  signal: AbortSignal;
+  /** `traceparent`/`tracestate` of the attempt's CLIENT span. */
+  traceHeaders: Record<string, string>;
+  /** Credential to use (a team's own key, or the provider's next key). */
+  credential: string | undefined;
+}
+
+/** Upstream response headers worth passing on or acting on (quota awareness). */
+export type UpstreamHeaders = Record<string, string | string[] | undefined>;
+
+export interface AttemptResult {
+  outcome: Outcome;
+  /** Upstream response headers (x-ratelimit-* for quota-aware routing). */
+  headers: UpstreamHeaders;
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+/**
+ * One call to an OpenAI-compatible upstream: JSON or SSE. Throws `GatewayError` (with
+ * `retryable`) for refusals, timeouts and bad answers; a returned stream throws the same
+ * from its iterator when it breaks, ends without `[DONE]`, or carries garbage.
+ */
+export async function callOpenAiCompatible(
+  ctx: RequestCtx,
+  provider: ProviderRuntime,
+  target: Target,
+  endpoint: 'chat/completions' | 'embeddings',
+  opts: AttemptOptions,
+): Promise<AttemptResult> {
+  const req = buildOpenAiRequest(ctx, provider, target, endpoint, opts.credential, opts.traceHeaders);
+  const t = provider.config.timeouts;
+  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(t.totalMs)]);
+  let res;
+  try {
+    res = await provider.pool.request({
+      method: 'POST',
+      path: req.path,
+      headers: req.headers,
+      body: req.body,
+      signal,
+      headersTimeout: t.firstByteMs,
+      bodyTimeout: t.firstByteMs,
+    });
+  } catch (err) {
+    throw classifyTransportError(provider.name, err, 'connect');
+  }
+  const headers = res.headers as UpstreamHeaders;
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    let raw = '';
+    try {
+      raw = (await readBodyBounded(res.body as unknown as Readable, MAX_ERROR_BODY_BYTES, provider.name)).toString('utf8');
+    } catch {
+      res.body.destroy();
+    }
+    throw classifyUpstreamStatus(provider.name, res.statusCode, raw, headers, provider.secrets, Date.now());
+  }
+  const sentBody = JSON.parse(req.body) as Record<string, unknown>;
+  const contentType = String(headers['content-type'] ?? '');
+  if (ctx.stream && endpoint === 'chat/completions') {
+    if (!contentType.includes('text/event-stream')) {
+      res.body.destroy();
+      throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} answered a stream request with ${contentType || 'no content type'}`, { retryable: true, provider: provider.name });
+    }
+    const { chunks, summary } = meterStream(readChunks(res.body as unknown as Readable, provider.name), {
+      now: ctx.now,
+      receivedAtMs: ctx.receivedAtMs,
+      requestBody: sentBody,
+      clientGone: () => ctx.signal.aborted,
+    });
+    const clientWantsUsage = (ctx.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+    return { outcome: { kind: 'stream', status: 200, chunks, summary, clientWantsUsage }, headers };
+  }
+  let raw: Buffer;
+  try {
+    raw = await readBodyBounded(res.body as unknown as Readable, provider.config.maxResponseBytes, provider.name);
+  } catch (err) {
+    throw classifyTransportError(provider.name, err, 'stream');
+  }
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} sent a response that is not JSON`, { cause: err, retryable: true, provider: provider.name });
+  }
+  const totalMs = ctx.now() - ctx.receivedAtMs;
+  return {
+    outcome: { kind: 'json', status: 200, body, raw, usage: usageFromOpenAi(body.usage), timing: { totalMs } },
+    headers,
+  };
+}
+
+/** SSE bytes → chunk objects; throws when the stream breaks, is malformed or ends early. */
+async function* readChunks(body: Readable, provider: string): AsyncGenerator<ChatChunk> {
+  const parser = new SseParser();
+  let done = false;
+  try {
+    for await (const buf of body) {
+      if (done) continue; // drain the transfer framing after [DONE] so the socket stays reusable
+      for (const ev of parser.push(buf as Buffer)) {
+        if (ev.data === '[DONE]') {
+          done = true;
+          break;
+        }
+        yield parseChunk(ev.data, provider);
+      }
+    }
+  } catch (err) {
+    throw classifyTransportError(provider, err, 'stream');
+  }
+  if (!done) {
+    for (const ev of parser.end()) if (ev.data === '[DONE]') done = true;
+  }
+  if (!done) {
+    throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `stream from provider ${provider} ended before [DONE]`, { retryable: true, provider, clientCode: 'upstream_stream_broken' });
+  }
+}
+
+function parseChunk(data: string, provider: string): ChatChunk {
+  let obj: ChatChunk & { error?: { message?: string; type?: string } };
+  try {
+    obj = JSON.parse(data);
+  } catch (err) {
+    throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `stream from provider ${provider} carried a malformed chunk`, { cause: err, retryable: true, provider, clientCode: 'upstream_malformed_chunk' });
+  }
+  if (obj && typeof obj === 'object' && obj.error) {
+    throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `provider ${provider} reported an error mid-stream: ${String(obj.error.message ?? 'unknown')}`.slice(0, 500), { retryable: true, provider, clientCode: 'upstream_stream_error' });
+  }
+  if (!Array.isArray(obj.choices)) obj.choices = [];
+  return obj;
+}

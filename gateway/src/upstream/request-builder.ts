@@ -1,0 +1,65 @@
+import type { RequestCtx, Target } from '../pipeline/context.js';
+import type { ProviderRuntime } from './provider-registry.js';
+
+export interface UpstreamHttpRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Headers propagated from the client to upstreams (trace context only; never credentials). */
+const PROPAGATED = ['traceparent', 'tracestate'] as const;
+/** The simulator's per-request controls, forwarded to `sim` providers by default. */
+const SIM_HEADERS = ['x-sim-fault', 'x-sim-seed'];
+
+/**
+ * Builds the HTTP request for an OpenAI-compatible upstream (OpenAI, Azure OpenAI, vLLM,
+ * Ollama, the simulator). Pure: the caller supplies the credential.
+ */
+export function buildOpenAiRequest(
+  ctx: RequestCtx,
+  provider: ProviderRuntime,
+  target: Target,
+  endpoint: 'chat/completions' | 'embeddings',
+  credential: string | undefined,
+  traceHeaders: Record<string, string>,
+): UpstreamHttpRequest {
+  const body: Record<string, unknown> = { ...ctx.body, model: target.upstreamModel };
+  if (endpoint === 'chat/completions') {
+    if (target.maxTokensOverride !== undefined) {
+      const asked = (body.max_completion_tokens ?? body.max_tokens) as number | undefined;
+      if (asked === undefined || asked > target.maxTokensOverride) {
+        if (body.max_completion_tokens !== undefined) body.max_completion_tokens = target.maxTokensOverride;
+        else body.max_tokens = target.maxTokensOverride;
+      }
+    }
+    // Ask every streaming upstream for usage, so streams are metered from reported counts.
+    if (ctx.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  }
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: ctx.stream ? 'text/event-stream' : 'application/json',
+    ...provider.config.headers,
+    ...target.headers,
+  };
+  for (const h of provider.config.forwardHeaders ?? (provider.config.kind === 'sim' ? SIM_HEADERS : [])) {
+    const v = ctx.headers[h];
+    if (typeof v === 'string' && h !== 'authorization' && h !== 'x-api-key') headers[h] = v;
+  }
+  for (const h of PROPAGATED) {
+    const v = traceHeaders[h] ?? ctx.headers[h];
+    if (typeof v === 'string') headers[h] = v;
+  }
+  headers['x-request-id'] = ctx.requestId;
+  let path: string;
+  if (provider.config.kind === 'azure-openai') {
+    const version = provider.config.azure?.apiVersion ?? '2024-10-21';
+    path = `${provider.basePath}/openai/deployments/${encodeURIComponent(target.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
+    delete body.model;
+    if (credential) headers['api-key'] = credential;
+  } else {
+    path = `${provider.basePath}/${endpoint}`;
+    if (credential) headers.authorization = `Bearer ${credential}`;
+  }
+  return { path, headers, body: JSON.stringify(body) };
+}
