@@ -35,6 +35,7 @@ const config = (extraModel?: string) => ({
   server: { dataDir: join(dir, 'data'), drainTimeoutMs: 10_000 },
   telemetry: { enabled: false },
   collector: { enabled: false },
+  auth: { anonymous: { enabled: true } },
   providers: [{ name: 'sim', kind: 'openai', baseUrl: `${sim.url}/v1`, forwardHeaders: ['x-sim-fault'] }],
   models: { 'sim-fast': { provider: 'sim' }, ...(extraModel ? { [extraModel]: { provider: 'sim', model: 'sim-fast' } } : {}) },
 });

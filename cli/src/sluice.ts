@@ -1,4 +1,7 @@
+import { runCollector } from './commands/collector.js';
 import { runConfigCommand } from './commands/config.js';
+import { runKeysCreate } from './commands/keys.js';
+import { runQueryCommand } from './commands/query.js';
 import { runServe } from './commands/serve.js';
 import { runSim } from './commands/sim.js';
 
@@ -8,6 +11,10 @@ const USAGE = `usage: sluice <command> [options]
   config check FILE                    validate a config file and print every problem with its path
   config schema [--out FILE]           print the JSON Schema of the config file
   sim [--port N] [--seed N]            run the simulated LLM provider
+  collector [--port N] [--config FILE] run the OTLP collector alone, writing to the configured store
+  query "SQL" [--format F]             read-only SQL against the store (through a running server if it holds it)
+  keys create --agent NAME [--team T] [--expires 30d]
+                                       mint a virtual key: printed once, with the hash line for the config
 `;
 
 type Command = (argv: string[]) => Promise<number>;
@@ -16,6 +23,15 @@ const COMMANDS: Record<string, Command> = {
   serve: runServe,
   config: runConfigCommand,
   sim: runSim,
+  collector: runCollector,
+  query: runQueryCommand,
+  keys: async (argv) => {
+    if (argv[0] !== 'create') {
+      process.stderr.write('usage: sluice keys create --agent NAME [--team TEAM] [--expires 30d] [--id ID]\n');
+      return 2;
+    }
+    return runKeysCreate(argv.slice(1), (line) => process.stdout.write(`${line}\n`));
+  },
 };
 
 /** Entry of the `sluice` binary. Exit codes: 0 ok, 1 failure, 2 usage error. */

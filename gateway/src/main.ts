@@ -2,7 +2,9 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
+import { type CollectorProcess, type SpanStore, startCollectorProcess } from '../../collector/src/index.js';
 import { type GatewayApp, type GatewayFeatures, createGatewayApp } from './app.js';
+import { createDefaultFeatures, mergeFeatures } from './features.js';
 import { defaultConfigInput } from './config/default-config.js';
 import { type ConfigIssue, formatIssues, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
@@ -24,6 +26,8 @@ export interface StartGatewayOptions {
   now?: () => number;
   /** Extra or replacement features (tests, benches). */
   features?: GatewayFeatures;
+  /** Overrides `collector.port` (tests: 0). */
+  collectorPort?: number;
   /** Replaces the OTLP span pipeline (tests use an in-memory exporter). */
   telemetry?: GatewayTelemetry;
 }
@@ -38,9 +42,23 @@ export interface RunningGateway {
   reload(input?: ConfigInput): Promise<{ ok: true } | { ok: false; issues: ConfigIssue[] }>;
   sims: SimProviders;
   telemetry: GatewayTelemetry;
+  /** The in-process collector and its store, when `collector.enabled`. */
+  collector: CollectorProcess | undefined;
+  store: SpanStore | undefined;
   logger: Logger;
   /** Graceful stop: refuse new work, drain in-flight up to the drain timeout, close. */
   close(): Promise<{ drained: boolean }>;
+}
+
+function storeReadiness(store: SpanStore) {
+  return async () => {
+    try {
+      const ok = await store.ping();
+      return ok ? { name: 'store', ok } : { name: 'store', ok, detail: 'store did not answer ping' };
+    } catch (err) {
+      return { name: 'store', ok: false, detail: err instanceof Error ? err.message : String(err) };
+    }
+  };
 }
 
 export class ConfigError extends Error {
@@ -70,10 +88,23 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const now = opts.now ?? (() => performance.now());
   const sims = new SimProviders();
   const config = await sims.apply(await loadStartupConfig({ ...opts, env }));
-  const telemetry = opts.telemetry ?? createGatewayTelemetry(config.telemetry, env, undefined);
+  // The in-process collector owns the store (chDB is one engine per process); the gateway's
+  // spans reach it over OTLP/HTTP like any other client's.
+  const collector = config.collector.enabled
+    ? await startCollectorProcess({ collector: config.collector, store: config.store, dataDir: config.server.dataDir, env, logger, ...(opts.collectorPort !== undefined ? { port: opts.collectorPort } : {}) })
+    : undefined;
+  const telemetry = opts.telemetry ?? createGatewayTelemetry(config.telemetry, env, collector ? `${collector.url}/v1/traces` : undefined);
   const pools = new UpstreamPools();
   const secrets = processSecretSource(env as Record<string, string | undefined>);
-  const app = createGatewayApp(config, { now, logger, telemetry, pools, secrets }, opts.features ?? {});
+  let current: () => Config = () => config;
+  const defaults = createDefaultFeatures({ now, logger, secrets, store: collector?.store, config: () => current() });
+  const features: GatewayFeatures = mergeFeatures(
+    { ...defaults.features, readiness: collector ? [storeReadiness(collector.store)] : [] },
+    opts.features,
+  );
+  const app = createGatewayApp(config, { now, logger, telemetry, pools, secrets }, features);
+  current = () => app.config();
+  await defaults.start();
   const server = createServer({ keepAliveTimeout: config.server.keepAliveTimeoutMs, headersTimeout: config.server.headersTimeoutMs, requestTimeout: 0 }, app.handle);
   server.on('upgrade', app.handleUpgrade);
   const port = opts.port ?? config.server.port;
@@ -96,6 +127,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     sims,
     telemetry,
     logger,
+    collector,
+    store: collector?.store,
     config: () => app.config(),
     async reload(input) {
       const result = input !== undefined ? parseConfig(input) : opts.configPath ? await loadConfigFile(opts.configPath) : parseConfig(opts.config ?? defaultConfigInput(env));
@@ -115,7 +148,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         const drained = await app.drain(app.config().server.drainTimeoutMs);
         server.closeAllConnections();
         await pools.close();
+        await defaults.close();
         await telemetry.shutdown().catch(() => {});
+        await collector?.close();
         await sims.close();
         return { drained };
       })();

@@ -19,7 +19,7 @@ export class SimProviders {
       }
       let sim = this.running.get(p.name);
       if (!sim) {
-        sim = await startSimServer((p.sim ?? {}) as Parameters<typeof startSimServer>[0]);
+        sim = await startSimServer(p.sim ?? {});
         this.running.set(p.name, sim);
       }
       providers.push({ ...p, baseUrl: `${sim.url}/v1` });

@@ -46,6 +46,7 @@ export function simConfig(simUrl: string, extra: Partial<ConfigInput> = {}): Con
   return {
     telemetry: { enabled: false },
     collector: { enabled: false },
+    auth: { anonymous: { enabled: true } },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1`, apiKey: { env: 'SIM_TEST_KEY' }, forwardHeaders: SIM_HEADERS }],
     models: {
       'sim-fast': { provider: 'sim', model: 'sim-fast' },

@@ -80,6 +80,21 @@ export const SLUICE = {
   FAILOVER_REASON: 'sluice.failover.reason',
   FAILOVER_PATH: 'sluice.failover.path',
   SERVED_BY_BACKUP: 'sluice.failover.served_by_backup',
+  /** Targets passed over before the first attempt, as `target:reason` (breaker_open, quota_exhausted, context_window, …). */
+  FAILOVER_SKIPPED: 'sluice.failover.skipped',
+  /** On a CLIENT attempt span: ok | error | stream_broken | cancelled | deadline | client_gone. */
+  ATTEMPT_OUTCOME: 'sluice.attempt.outcome',
+  /** On a CLIENT attempt span: backoff waited before this attempt, ms. */
+  ATTEMPT_WAIT_MS: 'sluice.attempt.wait_ms',
+  /** On a CLIENT attempt span: true when started as a TTFT hedge. */
+  ATTEMPT_HEDGE: 'sluice.attempt.hedge',
+  /** Routing rule that chose the targets, and the strategy that ordered them. */
+  ROUTING_RULE: 'sluice.routing.rule',
+  ROUTING_STRATEGY: 'sluice.routing.strategy',
+  /** Breaker phase of the target when the attempt started: closed | half-open (a probe). */
+  BREAKER_STATE: 'sluice.breaker.state',
+  /** A flag an earlier stage may set (boolean) so routing rules send the request to trusted targets. */
+  SENSITIVE: 'sluice.sensitive',
   BUDGET_REMAINING_MICRO_USD: 'sluice.budget.remaining',
   BUDGET_REMAINING_TOKENS: 'sluice.budget.remaining_tokens',
   BUDGET_NAME: 'sluice.budget.name',
@@ -94,6 +109,10 @@ export const SLUICE = {
   RUN_ID: 'sluice.run_id',
   ERROR_CODE: 'sluice.error.code',
   STATUS_CODE: 'sluice.status_code',
+  PROMPT_VERSION: 'sluice.prompt.version',
+  BUDGET_FRACTION: 'sluice.budget.fraction',
+  BUDGET_THRESHOLD: 'sluice.budget.threshold',
+  BUDGET_DOWNGRADE_TO: 'sluice.budget.downgrade_to',
 } as const;
 
 /** Values of `gen_ai.operation.name` Sluice emits. */
@@ -110,4 +129,12 @@ export const HEADER = {
   RUN_ID: 'x-sluice-run-id',
   SCENARIO: 'x-sluice-scenario',
   CACHE: 'x-sluice-cache',
+} as const;
+
+/** Span events Sluice records. */
+export const EVENT = {
+  GUARDRAIL_HIT: 'sluice.guardrail.hit',
+  GUARDRAIL_ERROR: 'sluice.guardrail.error',
+  TEMPLATE_APPLIED: 'sluice.template.applied',
+  BUDGET_SOFT_THRESHOLD: 'sluice.budget.soft_threshold',
 } as const;

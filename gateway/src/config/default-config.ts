@@ -11,6 +11,9 @@ const OPENAI_MODELS = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-
  */
 export function defaultConfigInput(env: Readonly<Record<string, string | undefined>>): ConfigInput {
   const cfg: ConfigInput = {
+    // Open on the loopback interface out of the box; declare keys or JWT issuers under
+    // `auth` (and turn this off) before exposing the gateway.
+    auth: { anonymous: { enabled: true } },
     providers: [{ name: 'sim', kind: 'sim' }],
     models: {
       'sim-fast': { provider: 'sim', model: 'sim-fast' },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CollectorConfigSchema, StoreConfigSchema } from '../../../collector/src/config.js';
 import { McpSectionSchema } from '../../../mcp/src/config.js';
 import { AuthSectionSchema } from './sections/auth.js';
+import { budgetConfigIssues } from '../budget/config-check.js';
 import { BudgetsSectionSchema } from './sections/budgets.js';
 import { CacheSectionSchema } from './sections/cache.js';
 import { GuardrailsSectionSchema } from './sections/guardrails.js';
@@ -53,6 +54,8 @@ export const ConfigSchema = z
         }
       });
     }
+    // Money budgets need prices for every model they cover; downgrade targets must exist.
+    for (const issue of budgetConfigIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
   });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -73,8 +73,8 @@ export interface RequestCtx {
   readonly now: () => number;
   /** OpenAI-shaped request body (the canonical form inside the pipeline). Stages may rewrite it. */
   body: Record<string, unknown>;
-  /** Model name the client asked for (before routing). */
-  readonly model: string;
+  /** Model name to serve: the client's, unless a stage changed it (soft-threshold downgrade). */
+  model: string;
   readonly stream: boolean;
   identity?: Identity;
   /** The group's targets after routing decided (first = preferred). */

@@ -14,7 +14,8 @@ export interface ResolvedModel {
  * `prefix/*` pattern, whose suffix becomes the upstream model name.
  */
 export function resolveModel(config: Config, model: string): ResolvedModel | undefined {
-  const exact = config.models[model];
+  // Own properties only: a model named "constructor" must not find Object.prototype's.
+  const exact = Object.hasOwn(config.models, model) ? config.models[model] : undefined;
   if (exact) return { name: model, group: exact, targets: exact.targets.map((t) => toTarget(t, t.model ?? model)) };
   let best: string | undefined;
   for (const key of Object.keys(config.models)) {

@@ -11,6 +11,7 @@ export function requestAttributes(ctx: RequestCtx): Record<string, AttrValue> {
     [ATTR.HTTP_ROUTE]: ctx.path,
     [SLUICE.REQUEST_ID]: ctx.requestId,
     [SLUICE.API]: ctx.api,
+    [SLUICE.ROUTE]: ctx.path,
   };
   if (ctx.stream) a[ATTR.GEN_AI_REQUEST_STREAM] = true;
   const maxTokens = b.max_completion_tokens ?? b.max_tokens;

@@ -44,7 +44,7 @@ export async function callOpenAiCompatible(
 ): Promise<AttemptResult> {
   const req = buildOpenAiRequest(ctx, provider, target, endpoint, opts.credential, opts.traceHeaders);
   const t = provider.config.timeouts;
-  const signal = AbortSignal.any([opts.signal, AbortSignal.timeout(t.totalMs)]);
+  const { signal, release } = attemptSignal(opts.signal, t.totalMs, provider.name);
   let res;
   try {
     res = await provider.pool.request({
@@ -57,9 +57,11 @@ export async function callOpenAiCompatible(
       bodyTimeout: t.firstByteMs,
     });
   } catch (err) {
-    throw classifyTransportError(provider.name, err, 'connect');
+    release();
+    throw classifyTransportError(provider.name, signal.aborted && !opts.signal.aborted ? signal.reason : err, 'connect');
   }
   const headers = res.headers as UpstreamHeaders;
+  res.body.once('close', release);
   if (res.statusCode < 200 || res.statusCode >= 300) {
     let raw = '';
     try {
@@ -69,7 +71,6 @@ export async function callOpenAiCompatible(
     }
     throw classifyUpstreamStatus(provider.name, res.statusCode, raw, headers, provider.secrets, Date.now());
   }
-  const sentBody = JSON.parse(req.body) as Record<string, unknown>;
   const contentType = String(headers['content-type'] ?? '');
   if (ctx.stream && endpoint === 'chat/completions') {
     if (!contentType.includes('text/event-stream')) {
@@ -79,7 +80,7 @@ export async function callOpenAiCompatible(
     const { chunks, summary } = meterStream(readChunks(res.body as unknown as Readable, provider.name), {
       now: ctx.now,
       receivedAtMs: ctx.receivedAtMs,
-      requestBody: sentBody,
+      requestBody: req.json,
       clientGone: () => ctx.signal.aborted,
     });
     const clientWantsUsage = (ctx.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
@@ -101,6 +102,28 @@ export async function callOpenAiCompatible(
   return {
     outcome: { kind: 'json', status: 200, body, raw, usage: usageFromOpenAi(body.usage), timing: { totalMs } },
     headers,
+  };
+}
+
+/**
+ * The attempt's abort signal: the caller's (client gone, hedging loser) or the provider's
+ * total timeout, whichever comes first. One controller and one timer per attempt, released
+ * when the response body closes (cheaper than AbortSignal.any + AbortSignal.timeout).
+ */
+function attemptSignal(parent: AbortSignal, totalMs: number, provider: string): { signal: AbortSignal; release: () => void } {
+  const ac = new AbortController();
+  const onParent = () => ac.abort(parent.reason);
+  if (parent.aborted) ac.abort(parent.reason);
+  else parent.addEventListener('abort', onParent, { once: true });
+  const timer = setTimeout(() => {
+    ac.abort(new GatewayError('GW_UPSTREAM_TIMEOUT', `provider ${provider} did not finish within its total timeout of ${totalMs} ms`, { retryable: true, provider, clientCode: 'upstream_timeout' }));
+  }, totalMs);
+  return {
+    signal: ac.signal,
+    release: () => {
+      clearTimeout(timer);
+      parent.removeEventListener('abort', onParent);
+    },
   };
 }
 

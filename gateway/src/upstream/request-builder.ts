@@ -4,7 +4,10 @@ import type { ProviderRuntime } from './provider-registry.js';
 export interface UpstreamHttpRequest {
   path: string;
   headers: Record<string, string>;
+  /** The body as sent (serialised once). */
   body: string;
+  /** The same body as an object (for metering; never re-parsed). */
+  json: Record<string, unknown>;
 }
 
 /** Headers propagated from the client to upstreams (trace context only; never credentials). */
@@ -61,5 +64,5 @@ export function buildOpenAiRequest(
     path = `${provider.basePath}/${endpoint}`;
     if (credential) headers.authorization = `Bearer ${credential}`;
   }
-  return { path, headers, body: JSON.stringify(body) };
+  return { path, headers, body: JSON.stringify(body), json: body };
 }

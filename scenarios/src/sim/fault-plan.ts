@@ -8,16 +8,27 @@ import { FaultSpecSchema, parseFaultSpec, type FaultSpec } from './fault-spec.js
  * time and a seeded draw, so a plan replays identically for the same request order.
  */
 
-/** A fault as text (`"status=503"`) or as an object; both end up a `FaultSpec`. */
-const FaultFieldSchema = z.union([
-  z.string().transform((text, ctx) => {
-    const result = parseFaultSpec(text);
-    if (result.ok) return result.spec;
-    ctx.addIssue({ code: 'custom', message: result.error });
+/**
+ * A fault as text (`"status=503"`) or as an object; both end up a `FaultSpec`. Hand-rolled
+ * rather than a `z.union` so the parser's message (not "Invalid input") reaches the user.
+ */
+const FaultFieldSchema = z
+  .custom<string | FaultSpec>(
+    (value) => typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value)),
+    'fault must be a spec string ("status=503") or an object',
+  )
+  .transform((value, ctx): FaultSpec => {
+    if (typeof value === 'string') {
+      const result = parseFaultSpec(value);
+      if (result.ok) return result.spec;
+      ctx.addIssue({ code: 'custom', message: result.error });
+      return z.NEVER;
+    }
+    const parsed = FaultSpecSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
     return z.NEVER;
-  }),
-  FaultSpecSchema,
-]);
+  });
 
 export const FaultRuleSchema = z
   .object({

@@ -20,6 +20,9 @@ import type { SimState } from './sim-state.js';
 
 type Handler = (scope: RequestScope, body: unknown) => Promise<void>;
 
+/** Abort reason shared by all requests (a fresh DOMException per abort costs a stack trace). */
+const RESPONSE_CLOSED = new Error('response closed before the answer was complete');
+
 const POST_ROUTES: Readonly<Record<string, Handler>> = {
   '/chat/completions': handleChatCompletion,
   '/messages': handleMessages,
@@ -67,8 +70,10 @@ function openScope(
   res.on('close', () => {
     const status = res.headersSent ? res.statusCode : undefined;
     if (record && status !== undefined) record.status = status;
-    state.stats.finished(status, !res.writableFinished && !scope.cutByServer);
-    controller.abort();
+    const finished = res.writableFinished;
+    state.stats.finished(status, !finished && !scope.cutByServer);
+    // A finished answer has nothing left to cancel; skipping abort() spares a DOMException per request.
+    if (!finished) controller.abort(RESPONSE_CLOSED);
     active.delete(controller);
   });
   return scope;

@@ -8,6 +8,8 @@ import { createRequestListener } from './sim-router.js';
 import { createSimState, installFaultPlan, resetSimState } from './sim-state.js';
 import type { SimStats } from './sim-stats.js';
 
+const SERVER_CLOSING = new Error('sim server closing');
+
 /** A running simulator. */
 export interface SimHandle {
   /** `http://127.0.0.1:PORT` — append `/v1` for the OpenAI SDK's `baseURL`. */
@@ -67,7 +69,7 @@ export async function startSimServer(opts: SimOptions = {}): Promise<SimHandle> 
     recentRequests: (limit) => state.log.recent(limit),
     close() {
       closing ??= new Promise<void>((resolve) => {
-        for (const controller of active) controller.abort();
+        for (const controller of active) controller.abort(SERVER_CLOSING);
         server.close(() => resolve());
         server.closeAllConnections();
       });

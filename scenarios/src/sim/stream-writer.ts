@@ -10,6 +10,13 @@ import type { Frame } from './frame.js';
  * once and leaves no timer behind.
  */
 
+let pendingTimers = 0;
+
+/** Timers the simulator holds right now, across servers (tests check none is left behind). */
+export function pendingTimerCount(): number {
+  return pendingTimers;
+}
+
 /** Resolves true after `ms`, or false as soon as `signal` aborts (clearing the timer). */
 export function pauseMs(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return Promise.resolve(false);
@@ -17,12 +24,15 @@ export function pauseMs(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     const onAbort = (): void => {
       clearTimeout(timer);
+      pendingTimers -= 1;
       resolve(false);
     };
     const timer = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);
+      pendingTimers -= 1;
       resolve(true);
     }, ms);
+    pendingTimers += 1;
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SimOptionsSchema } from '../../../../scenarios/src/sim/index.js';
 import { SecretRefSchema } from '../secret-ref.js';
 
 const TimeoutsSchema = z
@@ -41,7 +42,7 @@ export const ProviderSchema = z
     /** Largest upstream response body accepted (non-streaming). 32 MiB. */
     maxResponseBytes: z.number().int().positive().default(32 * 1024 * 1024),
     /** Options for the built-in simulator (kind `sim`), passed to `startSimServer`. */
-    sim: z.record(z.string(), z.unknown()).optional(),
+    sim: SimOptionsSchema.optional(),
   })
   .strict();
 export type ProviderConfig = z.infer<typeof ProviderSchema>;

@@ -1,0 +1,71 @@
+import type { IncomingMessage } from 'node:http';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { CollectorError } from '../errors.js';
+
+const gunzipAsync = promisify(gunzip);
+
+/**
+ * Reads a request body up to `maxBytes`, before and after gunzip. Over the limit it throws
+ * `COL_BODY_TOO_LARGE` as soon as it knows (from `content-length`, or while reading) and
+ * stops reading; the caller answers 413 and closes the connection. Gunzip runs off the
+ * event loop with an output cap, so a zip bomb is refused, not inflated.
+ */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
+  if (encoding !== 'gzip' && encoding !== 'identity') {
+    throw new CollectorError('COL_UNSUPPORTED_MEDIA_TYPE', `unsupported content-encoding ${JSON.stringify(encoding)} (gzip or none)`);
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  const raw = await readRaw(req, maxBytes);
+  if (encoding === 'identity') return raw;
+  try {
+    return await gunzipAsync(raw, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) throw tooLarge(maxBytes);
+    throw new CollectorError('COL_BAD_REQUEST', `body is not valid gzip: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > maxBytes) {
+        cleanup();
+        req.pause();
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      chunks.push(c);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(new CollectorError('COL_BAD_REQUEST', `request body aborted: ${err.message}`, { cause: err }));
+    };
+    const onAborted = (): void => onError(new Error('client closed the connection'));
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onClose = (): void => {
+      if (!req.complete) onAborted();
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+const tooLarge = (maxBytes: number): CollectorError =>
+  new CollectorError('COL_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes (after decompression)`);

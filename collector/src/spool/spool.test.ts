@@ -1,0 +1,127 @@
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger, tempDir } from '../../test/helpers.js';
+import { systemClock } from '../logger.js';
+import { openSpool, type Spool } from './spool.js';
+
+let root: { dir: string; cleanup: () => Promise<void> };
+let open: Spool[] = [];
+beforeEach(async () => {
+  root = await tempDir('spool');
+  open = [];
+});
+afterEach(async () => {
+  for (const s of open) await s.close();
+  await root.cleanup();
+});
+
+const logger = captureLogger();
+async function spool(maxBytes = 64 * 1024 * 1024): Promise<Spool> {
+  const s = await openSpool({ dir: join(root.dir, 'spool'), maxBytes, logger, clock: systemClock });
+  open.push(s);
+  return s;
+}
+const payload = (text: string): Buffer => Buffer.from(`${text}\n`);
+const segments = async (): Promise<string[]> => (await readdir(join(root.dir, 'spool'))).filter((n) => n.startsWith('seg-')).sort();
+
+describe('spool', () => {
+  it('keeps appended batches in order across a reopen, with the same id', async () => {
+    const a = await spool();
+    expect(await a.append(payload('one'), 1)).toBe(1);
+    expect(await a.append(payload('two'), 2)).toBe(2);
+    const id = a.id;
+    await a.close();
+    const b = await spool();
+    expect(b.id).toBe(id);
+    const recs = b.pending();
+    expect(recs.map((r) => [r.seq, r.rows])).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
+    expect((await b.read(recs[1] as (typeof recs)[number])).toString()).toBe('two\n');
+    expect(await b.append(payload('three'), 1)).toBe(3);
+  });
+
+  it('group-commits concurrent appends in call order', async () => {
+    const s = await spool();
+    const seqs = await Promise.all(Array.from({ length: 50 }, (_, i) => s.append(payload(`p${i}`), 1)));
+    expect(seqs).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    const texts = await Promise.all(s.pending().map((r) => s.read(r)));
+    expect(texts.map((t) => t.toString().trim())).toEqual(Array.from({ length: 50 }, (_, i) => `p${i}`));
+    expect(await segments()).toHaveLength(1);
+  });
+
+  it('cuts a torn record at the end of the last segment', async () => {
+    const a = await spool();
+    await a.append(payload('kept'), 1);
+    await a.close();
+    const [seg] = await segments();
+    await appendFile(join(root.dir, 'spool', seg as string), Buffer.from([0x53, 0x4c, 0x53, 0x31, 1, 2, 3]));
+    const b = await spool();
+    expect(b.pending().map((r) => r.seq)).toEqual([1]);
+    expect((await stat(join(root.dir, 'spool', seg as string))).size).toBe(b.stats().bytes);
+    expect(logger.text()).toContain('cut an incomplete record');
+    expect(await b.append(payload('next'), 1)).toBe(2);
+  });
+
+  it('skips a damaged record in an older segment, keeps the rest and reports the loss', async () => {
+    const big = (c: string): Buffer => Buffer.from(`${c.repeat(700 * 1024)}\n`);
+    const a = await spool(8 * 1024 * 1024); // segments rotate at 1 MiB here
+    await a.append(big('a'), 1);
+    await a.append(big('b'), 1);
+    await a.append(big('c'), 1);
+    await a.close();
+    const segs = await segments();
+    expect(segs).toHaveLength(2);
+    const first = join(root.dir, 'spool', segs[0] as string);
+    const bytes = await readFile(first);
+    bytes[bytes.length - 10] = 0x7a; // inside record 2's payload
+    await writeFile(first, bytes);
+    const b = await spool(8 * 1024 * 1024);
+    expect(b.pending().map((r) => r.seq)).toEqual([1, 3]);
+    expect(b.stats().lostBytes).toBeGreaterThan(700 * 1024);
+    expect(logger.lines.some((l) => l.level === 'error' && l.msg.includes('segment damaged'))).toBe(true);
+  });
+
+  it('forgets committed records, deletes stored segments and keeps seqs increasing', async () => {
+    const a = await spool();
+    await a.append(payload('1'), 1);
+    await a.append(payload('2'), 1);
+    await a.markPending(1, 2);
+    await a.commit(2);
+    expect(a.pending()).toEqual([]);
+    expect(await segments()).toEqual([]);
+    expect(a.stats()).toMatchObject({ bytes: 0, records: 0, rows: 0 });
+    await a.close();
+    const b = await spool();
+    expect(b.pending()).toEqual([]);
+    expect(b.cursor).toEqual({ committed: 2, pending: undefined });
+    expect(await b.append(payload('3'), 1)).toBe(3);
+  });
+
+  it('remembers the group in flight across a restart', async () => {
+    const a = await spool();
+    await a.append(payload('1'), 1);
+    await a.append(payload('2'), 1);
+    await a.markPending(1, 2);
+    await a.close();
+    const b = await spool();
+    expect(b.cursor.pending).toEqual({ from: 1, to: 2 });
+    expect(b.pending().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('refuses appends past its size cap with COL_SPOOL_FULL and a retry hint', async () => {
+    const s = await spool(200);
+    await s.append(Buffer.alloc(100, 0x61), 1);
+    await expect(s.append(Buffer.alloc(100, 0x62), 1)).rejects.toMatchObject({ code: 'COL_SPOOL_FULL', status: 503, retryAfterMs: 5000 });
+    await s.commit(1);
+    expect(await s.append(Buffer.alloc(100, 0x63), 1)).toBe(2);
+  });
+
+  it('refuses appends once closed', async () => {
+    const s = await spool();
+    await s.close();
+    await expect(s.append(payload('late'), 1)).rejects.toMatchObject({ code: 'COL_SHUTTING_DOWN' });
+  });
+});

@@ -1,0 +1,105 @@
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { createClient, parseError, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
+import { CollectorError } from '../errors.js';
+
+/**
+ * chDB is one engine per process, bound to one data directory. This module is the only
+ * place that opens it: stores on the same path share the engine (reference-counted), a
+ * store on another path while it is open is refused with `COL_STORE_ENGINE_BUSY`.
+ */
+interface Engine {
+  path: string;
+  refs: number;
+  connection: ChdbConnection;
+  client: ClickHouseClient;
+  readonly: Promise<ClickHouseClient> | undefined;
+}
+
+let engine: Engine | undefined;
+
+export interface ChdbHandle {
+  readonly path: string;
+  readonly client: ClickHouseClient;
+  /** A second session on the same engine whose settings are pinned to `readonly=1`. */
+  readonlyClient(): Promise<ClickHouseClient>;
+  /**
+   * `INSERT INTO table SETTINGS … FORMAT JSONEachRow` with the body handed to the engine
+   * as bytes (chDB's raw insert): the generic connection path turns the body into a JS
+   * string and back on the event loop, which blocked it for tens of ms per batch.
+   * Errors are reshaped like the client's (`code` = ClickHouse error number).
+   */
+  rawInsert(table: string, body: Buffer, settings: Record<string, string>): Promise<void>;
+  release(): Promise<void>;
+}
+
+export function acquireChdb(rawPath: string): ChdbHandle {
+  const path = resolve(rawPath);
+  if (engine !== undefined && engine.path !== path) {
+    throw new CollectorError(
+      'COL_STORE_ENGINE_BUSY',
+      `an embedded store is already open on ${engine.path} in this process; chDB runs one engine per process, so ${path} cannot be opened too`,
+    );
+  }
+  if (engine === undefined) {
+    mkdirSync(path, { recursive: true });
+    const connection = createChdbConnection({ path });
+    engine = { path, refs: 0, connection, client: clientOn(connection), readonly: undefined };
+  }
+  const e = engine;
+  e.refs += 1;
+  let released = false;
+  return {
+    path,
+    client: e.client,
+    readonlyClient() {
+      e.readonly ??= openReadonly(path);
+      return e.readonly;
+    },
+    async rawInsert(table, body, settings) {
+      try {
+        await e.connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings });
+      } catch (err) {
+        const mapped = parseError(err instanceof Error ? err.message : String(err));
+        if (mapped !== err) (mapped as Error & { cause?: unknown }).cause = err;
+        throw mapped;
+      }
+    },
+    async release() {
+      if (released) return;
+      released = true;
+      e.refs -= 1;
+      if (e.refs > 0) return;
+      if (engine === e) engine = undefined;
+      if (e.readonly !== undefined) await (await e.readonly.catch(() => undefined))?.close();
+      await e.client.close();
+    },
+  };
+}
+
+/**
+ * Session settings persist in chDB (clickhouse-js `clickhouse_settings` become `SET`s), so
+ * read-only queries get their own session: `readonly=1` there cannot leak into the write
+ * path, and the engine itself refuses writes, DDL and multi-statement tricks.
+ */
+async function openReadonly(path: string): Promise<ClickHouseClient> {
+  const client = clientOn(createChdbConnection({ path }));
+  // Bound what an operator's ad-hoc query may cost; then lock the session.
+  await client.command({ query: 'SET max_execution_time = 300' });
+  await client.command({ query: 'SET max_result_bytes = 1073741824' });
+  await client.command({ query: 'SET readonly = 1' });
+  return client;
+}
+
+/**
+ * `@clickhouse/client` bundles its own copy of the client-common types, so chdb's
+ * `Connection` (typed against `@clickhouse/client-common`) needs a cast; the runtime
+ * contract is the same.
+ */
+function clientOn(connection: ChdbConnection): ClickHouseClient {
+  return createClient({ connection: connection as unknown as ClickHouseClientConfigOptions['connection'] });
+}
+
+/** The path of the open embedded engine, if any (diagnostics and tests). */
+export const openChdbPath = (): string | undefined => engine?.path;

@@ -1,0 +1,98 @@
+import { Readable } from 'node:stream';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { encodeSpanRows, type SpanRow } from '../model/span-row.js';
+import { CollectorError } from '../errors.js';
+import type { InsertOptions, SpanStore, StoreInfo } from './store.js';
+
+/** How a store reaches ClickHouse; built by `open-store.ts` for embedded or server mode. */
+export interface ClickHouseBackend {
+  client: ClickHouseClient;
+  /** The client for read-only queries and the settings that make them read-only. */
+  readonly(): Promise<{ client: ClickHouseClient; settings: ClickHouseSettings }>;
+  /** Optional zero-copy insert of a JSONEachRow body (embedded chDB). */
+  rawInsert?(table: string, body: Buffer, settings: Record<string, string>): Promise<void>;
+  release(): Promise<void>;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TOKEN = /^[A-Za-z0-9:_.-]{1,200}$/;
+const FORMAT = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+
+/**
+ * The one `SpanStore` implementation, over `@clickhouse/client` whatever the connection.
+ * Per-statement settings are written into the SQL (`INSERT … SETTINGS …`) rather than
+ * passed as client settings, because the chDB connection turns those into session-wide
+ * `SET`s that would leak into later statements.
+ */
+export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBackend): SpanStore {
+  const db = info.database;
+  let closed: Promise<void> | undefined;
+  const client = backend.client;
+
+  const insertJsonEachRow = async (table: string, body: Buffer | string, opts: InsertOptions = {}): Promise<void> => {
+    if (!IDENT.test(table)) throw new CollectorError('COL_INTERNAL', `bad table name ${JSON.stringify(table)}`);
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    if (buf.length === 0) return;
+    let settings = '';
+    if (opts.dedupToken !== undefined) {
+      if (!TOKEN.test(opts.dedupToken)) throw new CollectorError('COL_INTERNAL', 'bad dedup token');
+      settings = ` SETTINGS insert_deduplication_token = '${opts.dedupToken}'`;
+    }
+    if (backend.rawInsert !== undefined) {
+      await backend.rawInsert(`${db}.${table}`, buf, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken });
+      return;
+    }
+    const res = await client.exec({
+      query: `INSERT INTO \`${db}\`.\`${table}\`${settings} FORMAT JSONEachRow`,
+      values: Readable.from([buf]),
+    });
+    await drain(res.stream);
+  };
+
+  return {
+    info,
+    insert: (rows: readonly SpanRow[], opts?: InsertOptions) => insertJsonEachRow('otel_traces', encodeSpanRows(rows), opts),
+    insertJsonEachRow,
+    async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
+      const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params });
+      return rs.json<T>();
+    },
+    async queryReadonly(sql: string, format: string): Promise<string> {
+      if (!FORMAT.test(format)) throw new CollectorError('COL_QUERY_FAILED', `unknown output format ${JSON.stringify(format)}`);
+      const ro = await backend.readonly();
+      const res = await ro.client.exec({ query: `${stripTrailingSemicolons(sql)}\nFORMAT ${format}`, clickhouse_settings: ro.settings });
+      return readText(res.stream);
+    },
+    async command(sql: string): Promise<void> {
+      await client.command({ query: sql });
+    },
+    async ping(): Promise<boolean> {
+      try {
+        const r = await client.ping();
+        return r.success;
+      } catch {
+        return false;
+      }
+    },
+    close(): Promise<void> {
+      closed ??= backend.release();
+      return closed;
+    },
+  };
+}
+
+function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/u, '');
+}
+
+async function drain(stream: Readable): Promise<void> {
+  for await (const _ of stream) {
+    // discard: inserts answer with an empty body
+  }
+}
+
+async function readText(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(typeof c === 'string' ? Buffer.from(c) : (c as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}

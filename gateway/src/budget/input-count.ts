@@ -1,0 +1,42 @@
+import { countTextTokens, messagesText } from '../metering/count-tokens.js';
+
+/** A request's input tokens: a free upper bound, and the exact count (gpt-tokenizer) on demand. */
+export interface InputCount {
+  /** ≥ the exact count: a BPE token is at least one UTF-8 byte. */
+  readonly upperBound: number;
+  /** Counted with gpt-tokenizer (memoized). */
+  exact(): number;
+}
+
+const memo = new WeakMap<object, InputCount>();
+
+function lazy(upperBound: number, count: () => number): InputCount {
+  let n: number | undefined;
+  return { upperBound, exact: () => (n ??= Math.min(upperBound, count())) };
+}
+
+/**
+ * Input tokens of a chat or embeddings body, as the metering layer estimates them (message
+ * text and tool definitions, plus ~4 tokens of framing per message and 3 for the reply).
+ * Counting costs tens of microseconds per KB, so callers hold the byte bound first and count
+ * only when the bound does not fit; both stages share one count per request body.
+ */
+export function inputCount(body: Record<string, unknown>, operation: 'chat' | 'embeddings'): InputCount {
+  const hit = memo.get(body);
+  if (hit) return hit;
+  let c: InputCount;
+  if (operation === 'embeddings') {
+    const items = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? (body.input as unknown[]) : [];
+    let upper = 0;
+    for (const x of items) upper += typeof x === 'string' ? Buffer.byteLength(x) : Array.isArray(x) ? x.length : 1;
+    c = lazy(upper, () => items.reduce<number>((n, x) => n + (typeof x === 'string' ? countTextTokens(x) : Array.isArray(x) ? x.length : 1), 0));
+  } else {
+    const messages = Array.isArray(body.messages) ? body.messages : [];
+    const text = messagesText(messages);
+    const tools = Array.isArray(body.tools) ? JSON.stringify(body.tools) : '';
+    const framing = 4 * messages.length + 3;
+    c = lazy(Buffer.byteLength(text) + Buffer.byteLength(tools) + framing, () => countTextTokens(text) + countTextTokens(tools) + framing);
+  }
+  memo.set(body, c);
+  return c;
+}

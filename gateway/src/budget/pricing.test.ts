@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PricingSchema } from '../config/sections/budgets.js';
+import { compilePricing, costMicroUsd, modelNameCandidates, type Price } from './pricing.js';
+
+const table = (cfg: unknown = {}) => compilePricing(PricingSchema.parse(cfg));
+
+describe('pricing', () => {
+  it('has curated prices for common OpenAI and Anthropic models', () => {
+    expect(table().lookup(['gpt-4o'])).toMatchObject({ inputMicroUsdPerMTok: 2_500_000, cachedInputMicroUsdPerMTok: 1_250_000, outputMicroUsdPerMTok: 10_000_000, source: 'builtin' });
+    expect(table().lookup(['claude-sonnet-4-5-20250929'])).toMatchObject({ inputMicroUsdPerMTok: 3_000_000, outputMicroUsdPerMTok: 15_000_000 });
+    expect(table().lookup(['openai/gpt-4o-mini-2024-07-18'])?.inputMicroUsdPerMTok).toBe(150_000);
+  });
+
+  it("falls back to gpt-tokenizer's metadata for models not curated", () => {
+    expect(table().lookup(['gpt-4-32k'])).toMatchObject({ inputMicroUsdPerMTok: 60_000_000, outputMicroUsdPerMTok: 120_000_000, source: 'gpt-tokenizer' });
+    // Scraped per-token prices (gpt-oss) are not mistaken for per-1M prices.
+    expect(table().lookup(['gpt-oss-120b'])).toBeUndefined();
+  });
+
+  it('lets config override any entry, by provider/model, upstream or client name', () => {
+    const t = table({ models: { 'gpt-4o': { inputUsdPerMTok: 1, outputUsdPerMTok: 2 }, 'azure/gpt-4o': { inputUsdPerMTok: 3, outputUsdPerMTok: 4 } } });
+    expect(t.lookup(['gpt-4o'])).toMatchObject({ inputMicroUsdPerMTok: 1_000_000, cachedInputMicroUsdPerMTok: 1_000_000, source: 'config' });
+    expect(t.lookup(['azure/gpt-4o'])?.inputMicroUsdPerMTok).toBe(3_000_000);
+    expect(t.lookup(['nope', 'gpt-4o'])?.inputMicroUsdPerMTok).toBe(1_000_000);
+  });
+
+  it('knows nothing of unknown models unless a default charge is configured', () => {
+    expect(table().lookup(['my-local-llama'])).toBeUndefined();
+    expect(table().fallback).toBeUndefined();
+    expect(table({ onUnknownModel: { chargeDefault: { inputUsdPerMTok: 5, outputUsdPerMTok: 5 } } }).fallback?.outputMicroUsdPerMTok).toBe(5_000_000);
+    expect(table({ builtin: false }).lookup(['gpt-4o'])).toBeUndefined();
+  });
+
+  it('computes integer micro-USD, cached input at its own price, rounded up', () => {
+    const gpt4o = table().lookup(['gpt-4o']) as Price;
+    // 1000 uncached × 2.5 + 1000 cached × 1.25 + 500 × 10 micro-USD
+    expect(costMicroUsd(gpt4o, { inputTokens: 2000, cachedInputTokens: 1000, outputTokens: 500 })).toBe(8750);
+    const mini = table().lookup(['gpt-4o-mini']) as Price;
+    expect(costMicroUsd(mini, { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0 })).toBe(1);
+    expect(costMicroUsd(mini, { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 })).toBe(0);
+  });
+
+  it('property: cost is a non-negative integer, monotone in every token count', () => {
+    const priceArb = fc.record({
+      inputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
+      cachedInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
+      outputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
+      source: fc.constant('config' as const),
+    });
+    const n = fc.integer({ min: 0, max: 2_000_000 });
+    fc.assert(
+      fc.property(priceArb, n, n, n, n, (p, input, cachedRaw, output, more) => {
+        const cached = Math.min(cachedRaw, input);
+        const c = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, outputTokens: output });
+        const c2 = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, outputTokens: output + more });
+        const c3 = costMicroUsd(p, { inputTokens: input + more, cachedInputTokens: cached, outputTokens: output });
+        return Number.isInteger(c) && c >= 0 && c2 >= c && c3 >= c;
+      }),
+    );
+  });
+
+  it('derives candidate names', () => {
+    expect(modelNameCandidates('anthropic/claude-3-5-haiku-20241022')).toEqual(['anthropic/claude-3-5-haiku-20241022', 'claude-3-5-haiku-20241022', 'claude-3-5-haiku']);
+    expect(modelNameCandidates('gpt-4o')).toEqual(['gpt-4o']);
+  });
+});

@@ -1,0 +1,66 @@
+import type { BudgetRuleConfig, BudgetsSection } from '../config/sections/budgets.js';
+import { layoutFor, type BudgetLedger } from './ledger.js';
+import type { UsageRow, UsageSource } from './usage-source.js';
+import { windowSpecOf } from './windows.js';
+
+/**
+ * Fills the ledger from the shared store. `load` (at start) reads each budget's whole
+ * current window and counts it as this process's own too, so a restart forgets nothing.
+ * `sync` (every `syncIntervalMs`) re-reads only the last `refreshHorizonMs` of buckets —
+ * older ones no longer change — unless a budget's window or selection changed, in which
+ * case it reads the whole window again. Other replicas' spend enters the ledger here.
+ */
+export class StoreSync {
+  readonly #ledger: BudgetLedger;
+  readonly #source: UsageSource;
+  /** Per budget: what its last full read covered (window layout + selection). */
+  readonly #loaded = new Map<string, string>();
+
+  constructor(ledger: BudgetLedger, source: UsageSource) {
+    this.#ledger = ledger;
+    this.#source = source;
+  }
+
+  async refresh(section: BudgetsSection, mode: 'load' | 'sync'): Promise<void> {
+    const failures: unknown[] = [];
+    await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode).catch((err: unknown) => failures.push(err))));
+    if (failures.length > 0) throw new AggregateError(failures, `budget store ${mode} failed for ${failures.length} budget(s)`);
+    if (mode === 'sync') this.#ledger.prune();
+  }
+
+  async #refreshRule(section: BudgetsSection, rule: BudgetRuleConfig, mode: 'load' | 'sync'): Promise<void> {
+    const spec = windowSpecOf(rule.window, rule.timezone ?? section.timezone);
+    const nowMs = this.#ledger.now();
+    const layout = layoutFor(spec, nowMs);
+    const align = (ms: number) => layout.originMs + Math.floor((ms - layout.originMs) / layout.bucketMs) * layout.bucketMs;
+    const fullKey = JSON.stringify([layout.key, rule.per, rule.match, rule.includeToolCalls, rule.limitUsd !== undefined]);
+    const full = mode === 'load' || this.#loaded.get(rule.name) !== fullKey;
+    const windowFrom = align(layout.window.startMs);
+    const fromMs = full ? windowFrom : Math.max(windowFrom, align(nowMs - section.refreshHorizonMs));
+    const rows = await this.#source.usageBuckets({ rule, fromMs, originMs: layout.originMs, bucketMs: layout.bucketMs });
+    // A calendar window that turned over while the query ran: these rows are the old window's.
+    if (layoutFor(spec, this.#ledger.now()).key !== layout.key) return;
+    this.#apply(rule.name, spec, rows, fromMs, mode === 'load');
+    this.#loaded.set(rule.name, fullKey);
+  }
+
+  #apply(name: string, spec: ReturnType<typeof windowSpecOf>, rows: readonly UsageRow[], fromMs: number, inherit: boolean): void {
+    const bySubject = new Map<string, UsageRow[]>();
+    for (const r of rows) {
+      const list = bySubject.get(r.subject);
+      if (list) list.push(r);
+      else bySubject.set(r.subject, [r]);
+    }
+    const subjects = new Set([...bySubject.keys(), ...this.#ledger.entries().filter((e) => e.name === name).map((e) => e.subject)]);
+    for (const subject of subjects) {
+      const { counter } = this.#ledger.counter(name, subject, spec);
+      const seen = new Set<number>();
+      for (const r of bySubject.get(subject) ?? []) {
+        const b = counter.bucketOf(r.bucketStartMs);
+        seen.add(b);
+        counter.setStore(b, { costMicroUsd: r.costMicroUsd, tokens: r.tokens }, inherit);
+      }
+      counter.clearStoreFrom(fromMs, seen);
+    }
+  }
+}

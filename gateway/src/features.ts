@@ -1,0 +1,82 @@
+import type { Logger } from 'pino';
+import type { SpanStore } from '../../collector/src/index.js';
+import type { GatewayFeatures } from './app.js';
+import type { SecretSource } from './config/secret-ref.js';
+import { createBudgets } from './budget/index.js';
+import type { Config } from './config/schema.js';
+import { createGuardrails } from './guardrails/index.js';
+import { createIdentity } from './identity/index.js';
+import { createRoutingEngine } from './routing/index.js';
+
+export interface FeatureDeps {
+  now: () => number;
+  logger: Logger;
+  secrets: SecretSource;
+  store: SpanStore | undefined;
+  /** The config currently served (for background work such as budget sync). */
+  config: () => Config;
+}
+
+export interface BuiltFeatures {
+  features: GatewayFeatures;
+  /** Loads state that must survive restarts (budget spend) and starts background work. */
+  start(): Promise<void>;
+  /** Stops background work (budget sync, health checks, …). */
+  close(): Promise<void>;
+}
+
+/**
+ * The features every `sluice serve` runs with, each holding its long-lived state (JWKS
+ * sets, ledgers, breakers, caches) across config reloads.
+ */
+export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
+  const identity = createIdentity({ now: () => Date.now(), logger: deps.logger, secrets: deps.secrets });
+  const guardrails = createGuardrails({ now: deps.now, logger: deps.logger, secrets: deps.secrets });
+  // Budgets keep wall-clock time: their windows are calendar hours, days and months.
+  const budgets = createBudgets({ now: () => Date.now(), logger: deps.logger, store: deps.store, getConfig: deps.config });
+  let routing: ReturnType<typeof createRoutingEngine> | undefined;
+  const features: GatewayFeatures = {
+    stages: {
+      identify: identity.identify,
+      authorize: identity.authorize,
+      template: guardrails.template,
+      guardRequest: guardrails.guardRequest,
+      rateLimit: budgets.rateLimit,
+      budget: budgets.budget,
+      guardResponse: guardrails.guardResponse,
+    },
+    getRoutes: { '/v1/budgets': budgets.budgetsHandler },
+    terminal: (attemptDeps) => {
+      routing = createRoutingEngine({ ...attemptDeps, now: deps.now, logger: deps.logger });
+      return routing.terminal;
+    },
+    authenticate: (headers, config) => identity.authenticate(headers, config),
+    visibleModels: (who, config) => (who ? identity.visibleModels(who, config) : []),
+    credentialFor: (ctx, provider) => identity.credentialFor(ctx, provider),
+  };
+  return {
+    features,
+    async start() {
+      if (deps.store) {
+        await budgets.loadFromStore(deps.config()).catch((err: unknown) => deps.logger.error({ err }, 'could not load budget spend from the store; starting from what syncs later'));
+        budgets.startSync();
+      }
+    },
+    close: async () => {
+      routing?.close();
+      await budgets.stop();
+    },
+  };
+}
+
+/** Per-slot override: `extra` replaces what it names and keeps the rest. */
+export function mergeFeatures(base: GatewayFeatures, extra: GatewayFeatures | undefined): GatewayFeatures {
+  if (!extra) return base;
+  return {
+    ...base,
+    ...extra,
+    stages: { ...base.stages, ...extra.stages },
+    getRoutes: { ...base.getRoutes, ...extra.getRoutes },
+    readiness: [...(base.readiness ?? []), ...(extra.readiness ?? [])],
+  };
+}

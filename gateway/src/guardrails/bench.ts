@@ -1,0 +1,92 @@
+import { performance } from 'node:perf_hooks';
+import { GuardrailsSectionSchema } from '../config/sections/guardrails.js';
+import { type CompiledGuardrails, compileGuardrails } from './compile-rules.js';
+import { createMasker } from './masker.js';
+import { scanTexts } from './scan-texts.js';
+
+export interface GuardrailsBench {
+  /** Mean time of all built-in detectors + the locations dictionary over a 4 KB prompt. */
+  detectorMsPer4KbPrompt: number;
+  /** Wall time of a 1 MB hostile prompt against the worst regex shape the loader accepts. */
+  pathologicalMs: number;
+  /** Longest stretch the event loop was held by that scan (one slice). */
+  pathologicalMaxBlockMs: number;
+  /** Whether the pathological scan hit its time budget (and was refused) rather than finishing. */
+  pathologicalBudgetHit: boolean;
+  /** Mean masking time per streamed chunk (~4 characters) at the default window. */
+  streamMsPerChunk: number;
+}
+
+const PROSE =
+  'Please summarise the attached quarterly report for the board. Revenue grew 12% in Italy and ' +
+  'Germany, while costs in the United Kingdom fell. Contact jane.doe@example.com or +44 20 7946 0958 ' +
+  'with questions about invoice 4711-22 before the meeting in Paris next Tuesday. ';
+
+const prompt4Kb = (): string => PROSE.repeat(Math.ceil(4096 / PROSE.length)).slice(0, 4096);
+
+const section = (rules: unknown[]) => GuardrailsSectionSchema.parse({ rules });
+
+function builtinSet(): CompiledGuardrails {
+  return compileGuardrails(
+    section([
+      { name: 'pii', detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] } },
+      { name: 'ids', detect: { type: 'national-id', countries: ['GB', 'ES', 'IT', 'IN'] } },
+      { name: 'places', detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] } },
+    ]),
+    new WeakMap(),
+  );
+}
+
+/** Figures for `npm run bench` (no assertions; numbers only). */
+export async function benchGuardrails(iterations = 200): Promise<GuardrailsBench> {
+  const set = builtinSet().ruleSet('request', { route: '/v1/chat/completions' });
+  const text = prompt4Kb();
+  const once = (): void => {
+    const m = createMasker(set.entries, 'request', Infinity);
+    m.push(text);
+    m.end();
+  };
+  for (let i = 0; i < 20; i++) once();
+  let t0 = performance.now();
+  for (let i = 0; i < iterations; i++) once();
+  const detectorMsPer4KbPrompt = (performance.now() - t0) / iterations;
+
+  // Two adjacent overlapping bounded repetitions: accepted (no nesting), quadratic per start.
+  const hostile = compileGuardrails(
+    section([{ name: 'worst', detect: { type: 'regex', entity: 'X', pattern: '[a-z]{1,20}[a-z0-9]{1,20}#' } }]),
+    new WeakMap(),
+  ).ruleSet('request', { route: '/' });
+  let maxBlockMs = 0;
+  let last = performance.now();
+  const env = {
+    direction: 'request' as const,
+    route: '/',
+    now: () => performance.now(),
+    yieldToLoop: async () => {
+      maxBlockMs = Math.max(maxBlockMs, performance.now() - last);
+      await new Promise<void>((r) => setImmediate(r));
+      last = performance.now();
+    },
+  };
+  const budget = GuardrailsSectionSchema.parse({}).scan;
+  t0 = performance.now();
+  last = t0;
+  const out = await scanTexts(['a'.repeat(1024 * 1024)], hostile, budget, env);
+  const pathologicalMs = performance.now() - t0;
+
+  const stream = builtinSet().ruleSet('response', { route: '/' });
+  const m = createMasker(stream.entries, 'response', 128);
+  const chunks = text.match(/.{1,4}/gs) ?? [];
+  t0 = performance.now();
+  for (const c of chunks) m.push(c);
+  m.end();
+  const streamMsPerChunk = (performance.now() - t0) / chunks.length;
+
+  return {
+    detectorMsPer4KbPrompt,
+    pathologicalMs,
+    pathologicalMaxBlockMs: Math.max(maxBlockMs, performance.now() - last),
+    pathologicalBudgetHit: out.budgetExceeded === true,
+    streamMsPerChunk,
+  };
+}

@@ -1,0 +1,98 @@
+import { isIPv6 } from 'node:net';
+import { cardValid, ibanValid, ssnValid } from './checksums.js';
+import type { Pattern } from './pattern.js';
+import { regexPattern } from './regex-pattern.js';
+
+/**
+ * Personal-data detectors. Each regex is bounded (no open-ended repetition) and unambiguous
+ * where it repeats, so scanning stays linear; checksums decide what the regex only suggests.
+ */
+
+/** Longest valid prefix of `m` that ends before a separator (or all of it). */
+function longestValid(m: string, separators: string, valid: (s: string) => boolean): number {
+  if (valid(m)) return m.length;
+  for (let i = m.length - 1; i > 0; i--) {
+    if (separators.includes(m[i]) && valid(m.slice(0, i))) return i;
+  }
+  return 0;
+}
+
+const digitCount = (s: string): number => s.replace(/[^0-9]/g, '').length;
+
+export const emailPattern = (): Pattern =>
+  regexPattern({
+    entity: 'EMAIL',
+    detector: 'email',
+    // RFC 5321 bounds: local part ≤ 64, labels ≤ 63. Starts where the local part starts.
+    source: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,4}[A-Za-z]{2,24}(?![A-Za-z0-9-])`,
+  });
+
+const PHONE_GROUP = String.raw`(?:[ .-](?:\([0-9]{1,4}\) ?)?[0-9]{1,5}|\([0-9]{1,4}\) ?[0-9]{1,5})`;
+
+const PHONE_FORMS = [
+  // E.164, compact or grouped: +14155552671, +44 20 7946 0958, +1 (415) 555-2671
+  String.raw`\+[1-9](?:[0-9]{6,14}|[0-9]{0,3}${PHONE_GROUP}{1,6})`,
+  // North American: (415) 555-2671, 415-555-2671, 415.555.2671
+  String.raw`(?:\([0-9]{3}\) ?|[0-9]{3}[ .-])[0-9]{3}[ .-][0-9]{4}`,
+  // Trunk-prefixed national forms: 020 7946 0958, 01 23 45 67 89, 030 12345678
+  String.raw`0[1-9](?:[ .][0-9]{2}){4}`,
+  String.raw`0[1-9][0-9]{1,4}[ .-]?[0-9]{3,4}[ .-]?[0-9]{3,4}`,
+  String.raw`0[1-9][0-9]{1,4}[ /-][0-9]{5,8}`,
+];
+
+export const phonePattern = (): Pattern =>
+  regexPattern({
+    entity: 'PHONE',
+    detector: 'phone',
+    source: String.raw`(?<![\w+])(?:${PHONE_FORMS.join('|')})(?![\w])`,
+    validate: (m) => {
+      const n = digitCount(m);
+      return n >= 9 && n <= 15;
+    },
+  });
+
+export const cardPattern = (): Pattern =>
+  regexPattern({
+    entity: 'CREDIT_CARD',
+    detector: 'payment-card',
+    source: String.raw`(?<![0-9-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])`,
+    validate: (m) => longestValid(m, ' -', cardValid),
+  });
+
+export const ssnPattern = (): Pattern =>
+  regexPattern({
+    entity: 'US_SSN',
+    detector: 'us-ssn',
+    source: String.raw`(?<![0-9-])[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?![0-9-])`,
+    validate: ssnValid,
+  });
+
+export const ibanPattern = (): Pattern =>
+  regexPattern({
+    entity: 'IBAN',
+    detector: 'iban',
+    source: String.raw`(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?(?![A-Za-z0-9])`,
+    validate: (m) => longestValid(m, ' ', ibanValid),
+  });
+
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
+
+export const ipv4Pattern = (): Pattern =>
+  regexPattern({
+    entity: 'IP_ADDRESS',
+    detector: 'ipv4',
+    source: String.raw`(?<![0-9.])(?:${OCTET}\.){3}${OCTET}(?![0-9]|\.[0-9])`,
+  });
+
+export const ipv6Pattern = (): Pattern =>
+  regexPattern({
+    entity: 'IP_ADDRESS',
+    detector: 'ipv6',
+    source: String.raw`(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])`,
+    // `std::vector` and `Cafe::Bad` are not addresses: ask for three groups, or two and a digit.
+    validate: (m) => {
+      if (!isIPv6(m)) return false;
+      const groups = m.split(/:+/).filter((g) => g !== '').length;
+      return groups >= 3 || (groups >= 1 && /[0-9]/.test(m) && m.includes('::'));
+    },
+  });

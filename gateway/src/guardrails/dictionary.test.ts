@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { GuardrailsSectionSchema } from '../config/sections/guardrails.js';
+import { compileGuardrails } from './compile-rules.js';
+import { createMasker } from './masker.js';
+
+function mask(rules: unknown[], text: string): string {
+  const section = GuardrailsSectionSchema.parse({ rules });
+  const set = compileGuardrails(section, new WeakMap()).ruleSet('request', { route: '/' });
+  const m = createMasker(set.entries, 'request', Infinity);
+  return m.push(text).text + m.end().text;
+}
+const locations = { name: 'places', detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] } };
+
+describe('dictionaries', () => {
+  it('the LOCATION example', () => {
+    expect(mask([locations], 'Italy is a great place to visit')).toBe('[LOCATION] is a great place to visit');
+  });
+
+  it('the XXXXX example: a fixed replacement', () => {
+    const rule = { name: 'pii', detect: { type: 'builtin', entities: ['EMAIL', 'PHONE'] }, replacement: 'XXXXX' };
+    expect(mask([rule], 'Reach me at jane@example.com or +44 20 7946 0958.')).toBe('Reach me at XXXXX or XXXXX.');
+  });
+
+  it('matches case- and Unicode-insensitively on whole words', () => {
+    expect(mask([locations], 'ITALY, italy, Ｉｔａｌｙ and Italy!')).toBe('[LOCATION], [LOCATION], [LOCATION] and [LOCATION]!');
+    // Decomposed accents match composed entries, and the original characters are replaced whole.
+    expect(mask([locations], 'Flights to Sa\u0303o Paulo and Zu\u0308rich')).toBe('Flights to [LOCATION] and [LOCATION]');
+    expect(mask([locations], 'Italyx, Italians, Parisian, Romeo')).toBe('Italyx, Italians, Parisian, Romeo');
+  });
+
+  it('prefers the longest phrase and tolerates joiners', () => {
+    expect(mask([locations], 'From New York City to Rio  de Janeiro via Saint-Étienne? no: via Côte d’Ivoire.')).toBe(
+      'From [LOCATION] to [LOCATION] via Saint-Étienne? no: via [LOCATION].',
+    );
+  });
+
+  it('leaves identifiers and demonyms alone', () => {
+    const text = 'See www.bbc.co.uk or mail paris@corp.example, path /srv/italy, answer in French';
+    expect(mask([locations], text)).toBe(text);
+  });
+
+  it('operator lists: code names and customers with their own labels', () => {
+    const rules = [
+      { name: 'codenames', detect: { type: 'dictionary', entity: 'CODENAME', phrases: ['Project Nightingale', 'Bluebird'] } },
+      { name: 'customers', detect: { type: 'dictionary', entity: 'CUSTOMER', phrases: ['Acme Corp', 'Globex'] } },
+    ];
+    expect(mask(rules, 'project  nightingale ships to ACME corp; BLUEBIRD waits for Globex.')).toBe(
+      '[CODENAME] ships to [CUSTOMER]; [CODENAME] waits for [CUSTOMER].',
+    );
+  });
+
+  it('overlapping detections merge into one mask', () => {
+    const rules = [
+      { name: 'a', detect: { type: 'dictionary', entity: 'CUSTOMER', phrases: ['Acme Paris Office'] } },
+      locations,
+    ];
+    expect(mask(rules, 'Visit Acme Paris Office today')).toBe('Visit [CUSTOMER] today');
+  });
+});

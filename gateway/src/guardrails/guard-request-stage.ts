@@ -1,0 +1,30 @@
+import type { Stage } from '../pipeline/stage.js';
+import { type GuardDeps, logFailures, rejectionError, subjectOf } from './guard-deps.js';
+import { recordScan } from './record-hits.js';
+import { scanTexts } from './scan-texts.js';
+import { requestSlots, writeSlots } from './text-slots.js';
+
+/**
+ * Request-side guardrails: scans message text (string or text parts), tool-call arguments
+ * and embedding inputs before anything leaves the gateway. Masks rewrite `ctx.body`; a
+ * refusal throws GW_GUARDRAIL_REJECTED (400) before limits run, so it costs no quota.
+ */
+export const guardRequestStage = (deps: GuardDeps): Stage =>
+  async function guardRequest(ctx, next) {
+    const section = ctx.config.guardrails;
+    const set = deps.compile(section).ruleSet('request', subjectOf(ctx));
+    if (set.empty) return next();
+    const started = deps.now();
+    const slots = requestSlots(ctx.body, deps.isTemplateMessage);
+    const result = await scanTexts(
+      slots.map((s) => s.text),
+      set,
+      section.scan,
+      { ...deps, direction: 'request', route: ctx.path, model: ctx.model, identity: ctx.identity, signal: ctx.signal },
+    );
+    recordScan(ctx, ctx.now(), deps.now() - started, result.hits, result.failures, result.rejected);
+    logFailures(deps.logger, ctx.requestId, result.failures);
+    if (result.rejected) throw rejectionError(result.rejected);
+    if (result.changed) ctx.body = writeSlots(ctx.body, slots, result.texts);
+    return next();
+  };

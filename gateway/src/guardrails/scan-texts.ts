@@ -1,0 +1,107 @@
+import type { GuardrailsSection } from '../config/sections/guardrails.js';
+import { applySpans } from './apply-spans.js';
+import type { RuleSet } from './compile-rules.js';
+import { createMasker } from './masker.js';
+import { type ExternalEnv, type ExternalVerdict, moderate } from './moderation.js';
+import { type Hit, type ModerationFailure, type Rejection, type ScanOutcome, mergeHits } from './types.js';
+
+export type ScanBudget = GuardrailsSection['scan'];
+
+export interface ScanEnv extends ExternalEnv {
+  now: () => number;
+  /** Lets other requests run between slices of a large text. */
+  yieldToLoop: () => Promise<void>;
+}
+
+export const BUDGET_RULE = 'scan-budget';
+export const BUDGET_MESSAGE = 'Rejected: the content is too large to check within the guardrail budget';
+
+interface LocalResult {
+  texts: string[];
+  hits: Hit[];
+  rejected?: Rejection;
+  budgetExceeded: boolean;
+}
+
+/**
+ * Masks whole texts with the rule set's local patterns, slice by slice through the same
+ * incremental masker streams use (so both agree), yielding between slices and stopping
+ * once the time budget is spent.
+ */
+export async function scanLocal(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv): Promise<LocalResult> {
+  const started = env.now();
+  const hits: Hit[] = [];
+  const out: string[] = [];
+  let sinceYield = 0;
+  /** Yields once a slice's worth was scanned since the last yield; false when over budget. */
+  const pace = async (scanned: number): Promise<boolean> => {
+    sinceYield += scanned;
+    if (sinceYield < budget.sliceChars) return true;
+    sinceYield = 0;
+    await env.yieldToLoop();
+    return env.now() - started <= budget.maxMs;
+  };
+  for (const text of texts) {
+    // Whole texts need no hold-back cap: the cap only bounds stream latency.
+    const masker = createMasker(set.entries, set.direction, Infinity);
+    let masked = '';
+    let at = 0;
+    for (; at + budget.sliceChars < text.length; at += budget.sliceChars) {
+      const step = masker.push(text.slice(at, at + budget.sliceChars));
+      mergeHits(hits, step.hits);
+      if (step.rejected) return { texts: [...texts], hits, rejected: step.rejected, budgetExceeded: false };
+      masked += step.text;
+      if (!(await pace(budget.sliceChars))) return { texts: [...texts], hits, budgetExceeded: true };
+    }
+    // The last slice goes in with `end`, so a short text is scanned once.
+    const last = masker.end(text.slice(at));
+    mergeHits(hits, last.hits);
+    if (last.rejected) return { texts: [...texts], hits, rejected: last.rejected, budgetExceeded: false };
+    out.push(masked + last.text);
+    if (!(await pace(text.length - at))) return { texts: [...texts], hits, budgetExceeded: true };
+  }
+  return { texts: out, hits, budgetExceeded: false };
+}
+
+/**
+ * Scans a batch of texts (the parts of one request, response or tool payload) with local
+ * patterns and external moderation, concurrently. A webhook's mask spans refer to the
+ * original texts, so when one arrives the local pass is redone on the webhook-masked texts.
+ */
+export async function scanTexts(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv): Promise<ScanOutcome> {
+  const none: ScanOutcome = { texts: [...texts], changed: false, hits: [], failures: [] };
+  if (set.empty || texts.length === 0) return none;
+  const size = texts.reduce((n, t) => n + t.length, 0);
+  if (size > budget.maxChars) return overBudget(none, budget);
+
+  const externals = Promise.all(set.external.map((x) => moderate(x.rule, x.detector, x.shadow, texts, env)));
+  let local = await scanLocal(texts, set, budget, env);
+  const verdicts: ExternalVerdict[] = await externals;
+
+  const hits: Hit[] = [];
+  const failures: ModerationFailure[] = [];
+  let rejected: Rejection | undefined = local.rejected;
+  let base = [...texts];
+  for (const v of verdicts) {
+    mergeHits(hits, v.hits);
+    if (v.failure) failures.push(v.failure);
+    rejected ??= v.rejected;
+    if (v.masks) base = base.map((t, i) => applySpans(t, v.masks?.[i] ?? []));
+  }
+  if (!rejected && base.some((t, i) => t !== texts[i])) local = await scanLocal(base, set, budget, env);
+  mergeHits(hits, local.hits);
+  rejected ??= local.rejected;
+  if (local.budgetExceeded) {
+    const over = overBudget({ ...none, hits, failures }, budget);
+    return rejected ? { ...over, rejected } : over;
+  }
+  const changed = !rejected && local.texts.some((t, i) => t !== texts[i]);
+  return { texts: rejected ? [...texts] : local.texts, changed, hits, rejected, failures };
+}
+
+function overBudget(outcome: ScanOutcome, budget: ScanBudget): ScanOutcome {
+  const failMode = budget.onBudgetExceeded === 'reject' ? 'closed' : 'open';
+  const failures = [...outcome.failures, { rule: BUDGET_RULE, reason: 'scan_budget_exceeded', failMode } as const];
+  const rejected = failMode === 'closed' ? { rule: BUDGET_RULE, message: BUDGET_MESSAGE } : undefined;
+  return { ...outcome, failures, budgetExceeded: true, rejected };
+}

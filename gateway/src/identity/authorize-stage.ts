@@ -1,0 +1,23 @@
+import { GatewayError } from '../errors.js';
+import type { Stage } from '../pipeline/stage.js';
+import { canUseModel } from './access.js';
+import { setDecisionAttrs } from './identity-attrs.js';
+import { describeIdentity } from './identity-builder.js';
+
+/**
+ * Refuses (403) a model the caller may not use. The decision, deciding rule and reason go
+ * on the span; the client's message names only the caller and the model it asked for,
+ * never other models or the rules' internals.
+ */
+export const authorizeStage = (): Stage =>
+  async function authorize(ctx, next) {
+    const identity = ctx.identity;
+    if (identity === undefined) throw new GatewayError('GW_INTERNAL', 'authorize stage ran before identify');
+    const decision = canUseModel(identity, ctx.model, ctx.config);
+    setDecisionAttrs(ctx.attrs, decision);
+    if (!decision.allowed) {
+      const model = ctx.model.length > 200 ? `${ctx.model.slice(0, 200)}…` : ctx.model;
+      throw new GatewayError('GW_PERMISSION_DENIED', `${describeIdentity(identity)} may not use model ${JSON.stringify(model)}`, { param: 'model' });
+    }
+    return next();
+  };

@@ -1,0 +1,99 @@
+import { SLUICE } from '../../../collector/src/model/semconv.js';
+import { GatewayError, isClientFault } from '../errors.js';
+import { inputCount } from '../budget/input-count.js';
+import type { RequestCtx, Usage } from '../pipeline/context.js';
+import type { Outcome } from '../pipeline/outcome.js';
+import type { Stage } from '../pipeline/stage.js';
+import { rateChecks } from './rate-checks.js';
+import { formatResetDuration, rateLimitHeaders, worstRefusal } from './rate-limit-headers.js';
+import type { RateLimiter, RateRefusal } from './rate-limiter.js';
+
+/** Output tokens a call may produce, as it asked (0 when it set no maximum). */
+function maxOutputTokens(ctx: RequestCtx): number {
+  if (ctx.operation === 'embeddings') return 0;
+  const max = ctx.body.max_completion_tokens ?? ctx.body.max_tokens;
+  return typeof max === 'number' && max > 0 ? Math.floor(max) : 0;
+}
+
+/** Tokens a call is counted for before it runs: counted input plus the output maximum it asked for. */
+export function tokensBeforeCall(ctx: RequestCtx, exact = true): number {
+  const input = inputCount(ctx.body, ctx.operation);
+  return (exact ? input.exact() : input.upperBound) + maxOutputTokens(ctx);
+}
+
+const periodText = (ms: number) => formatResetDuration(ms);
+
+/** The 429 for a rate limit, with OpenAI's headers (and `retry-after-ms`, which SDKs prefer). */
+export function rateLimitedError(r: RateRefusal, headers: Record<string, string>, periodMs: number): GatewayError {
+  const what = `${r.limit} ${r.unit} per ${periodText(periodMs)}`;
+  if (r.retryAfterMs === undefined) {
+    return new GatewayError('GW_RATE_LIMITED', `Rate limit "${r.rule}" (${what}): this call needs ${r.needed} ${r.unit}, more than the limit allows; lower max_tokens.`, {
+      headers: { ...headers, 'x-should-retry': 'false' },
+    });
+  }
+  return new GatewayError('GW_RATE_LIMITED', `Rate limit "${r.rule}" reached (${what}). Retry in ${formatResetDuration(r.retryAfterMs)}.`, {
+    retryAfterMs: r.retryAfterMs,
+    headers: { ...headers, 'retry-after-ms': String(r.retryAfterMs) },
+  });
+}
+
+const usageTokens = (u: Usage | undefined): number | undefined => (u ? u.inputTokens + u.outputTokens : undefined);
+
+/** Tokens a finished call used; a gateway cache hit used none. */
+const actualTokens = (ctx: RequestCtx, u: Usage | undefined, fallback: () => number): number => (ctx.attrs[SLUICE.CACHE_HIT] === true ? 0 : (usageTokens(u) ?? fallback()));
+
+/**
+ * Requests- and tokens-per-period limits per agent, team, key and model (GCRA). Refuses
+ * with 429 and `x-ratelimit-*` headers; puts the same headers on successful answers. Token
+ * counts are settled to actual usage; a call refused further in (budget, guardrail, bad
+ * request) gives its request back.
+ */
+export function rateLimitStage(limiter: RateLimiter): Stage {
+  return async function rateLimit(ctx, next) {
+    const section = ctx.config.rateLimits;
+    if (!ctx.identity || section.rules.length === 0) return next();
+    const checks = rateChecks(section, ctx.identity, { model: ctx.model }, 'llm');
+    if (checks.length === 0) return next();
+    const countsTokens = checks.some((c) => c.rule.tokens !== undefined);
+    // The input's byte bound first (no tokenizer); the exact count only when the bound does not fit.
+    let tokens = countsTokens ? tokensBeforeCall(ctx, false) : 0;
+    let r = limiter.take(checks, 1, tokens);
+    if (!r.ok && countsTokens && tokensBeforeCall(ctx, true) < tokens) {
+      tokens = tokensBeforeCall(ctx, true);
+      r = limiter.take(checks, 1, tokens);
+    }
+    const headers = rateLimitHeaders(r.states);
+    if (!r.ok) {
+      const worst = worstRefusal(r.refusals);
+      ctx.attrs[SLUICE.RATELIMIT_NAME] = worst.rule;
+      const periodMs = checks.find((c) => c.rule.name === worst.rule)?.rule.periodMs ?? 60_000;
+      throw rateLimitedError(worst, headers, periodMs);
+    }
+    if (section.headersOnSuccess) Object.assign(ctx.responseHeaders, headers);
+    // Without usage from upstream, the call is settled to its counted input and max output.
+    const counted = () => (countsTokens ? tokensBeforeCall(ctx, true) : 0);
+    let out: Outcome;
+    try {
+      out = await next();
+    } catch (err) {
+      const refusedFurtherIn = err instanceof GatewayError && (err.code === 'GW_BUDGET_EXCEEDED' || isClientFault(err));
+      limiter.settle(r.ticket, 0, refusedFurtherIn);
+      throw err;
+    }
+    if (out.kind === 'json') {
+      limiter.settle(r.ticket, actualTokens(ctx, out.usage, counted));
+      return out;
+    }
+    const summary = out.summary.then(
+      (s) => {
+        limiter.settle(r.ticket, actualTokens(ctx, s.usage, counted));
+        return s;
+      },
+      (err: unknown) => {
+        limiter.settle(r.ticket, counted());
+        throw err;
+      },
+    );
+    return { ...out, summary };
+  };
+}

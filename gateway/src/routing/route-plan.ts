@@ -1,0 +1,76 @@
+import type { ModelGroupConfig, Strategy } from '../config/sections/models.js';
+import type { RequestCtx, Target } from '../pipeline/context.js';
+import { compileRules, selectTargets } from './group-rules.js';
+import { orderTargets } from './order-targets.js';
+import { latencyScore } from './p2c-pick.js';
+import { requestFacts, requestedOutputTokens } from './request-facts.js';
+import type { ResolvedModel } from './resolve-model.js';
+import { contextTooLarge, type SkippedTarget } from './routing-errors.js';
+import { type EffectiveRouting, effectiveRouting } from './settings.js';
+import { estimatedCostMicroUsd, targetPrice } from './target-price.js';
+import type { TargetRegistry } from './target-registry.js';
+
+/** How one request will be routed: the candidates in order, before health is looked at. */
+export interface RoutePlan {
+  groupName: string;
+  group: ModelGroupConfig;
+  /** The group's targets, config order. */
+  targets: readonly Target[];
+  settings: EffectiveRouting;
+  /** Candidate indexes in the order they are tried. */
+  order: readonly number[];
+  rule: string | undefined;
+  strategy: Strategy;
+  /** Passed over for the request's size (not a failover). */
+  skipped: SkippedTarget[];
+  /** Counted input tokens + requested max output (counted once, on first use). */
+  neededTokens(): number;
+}
+
+export interface PlanDeps {
+  registry: TargetRegistry;
+  now: () => number;
+  random: () => number;
+}
+
+/**
+ * Plans a request: rules pick the targets, targets whose context window cannot hold the
+ * request are passed over (400 when none can), and the strategy orders the rest.
+ */
+export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDeps): RoutePlan {
+  const { group, targets } = resolved;
+  const settings = effectiveRouting(ctx.config.routing, group);
+  const facts = requestFacts(ctx);
+  const sel = selectTargets(compileRules(resolved.name, group), group, facts);
+  let needed: number | undefined;
+  const neededTokens = () => (needed ??= facts.inputTokens() + requestedOutputTokens(ctx.body));
+
+  const skipped: SkippedTarget[] = [];
+  const fits = (i: number): boolean => {
+    const window = targets[i].contextWindow;
+    if (window === undefined || neededTokens() <= window) return true;
+    skipped.push({ id: targets[i].id, reason: 'context_window' });
+    return false;
+  };
+  const primary = sel.primary.filter(fits);
+  const fallback = sel.fallback.filter(fits);
+  if (primary.length + fallback.length === 0 && skipped.length > 0) {
+    throw contextTooLarge(resolved.name, neededTokens(), Math.max(...targets.map((t) => t.contextWindow ?? 0)));
+  }
+
+  const nowMs = deps.now();
+  const { decayMs, errorPenaltyMs } = settings.leastLatency;
+  const outputGuess = requestedOutputTokens(ctx.body) || settings.leastCost.assumedOutputTokens;
+  const inputs = {
+    weightOf: (i: number) => targets[i].weight,
+    scoreOf: (i: number) => {
+      const id = targets[i].id;
+      const h = deps.registry.peek(id);
+      return latencyScore(deps.registry.latencyMs(id, ctx.stream, decayMs, nowMs), h?.inFlight ?? 0, deps.registry.errorRate(id, decayMs, nowMs), errorPenaltyMs);
+    },
+    costOf: (i: number) => estimatedCostMicroUsd(targetPrice(ctx.config, group.targets[i], targets[i], ctx.model), facts.inputTokens(), outputGuess),
+    random: deps.random,
+  };
+  const order = [...orderTargets(primary, sel.strategy, inputs), ...orderTargets(fallback, group.strategy, inputs)];
+  return { groupName: resolved.name, group, targets, settings, order, rule: sel.rule, strategy: sel.strategy, skipped, neededTokens };
+}
