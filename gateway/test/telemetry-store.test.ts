@@ -40,7 +40,7 @@ interface LlmRow {
 
 async function rowsFor(requestId: string): Promise<LlmRow[]> {
   return eventually(
-    () => h.gw.store!.query<LlmRow>(`SELECT * FROM otel.llm_calls WHERE request_id = {rid:String}`, { rid: requestId }),
+    () => h.gw.store!.query<LlmRow>(`SELECT * FROM llm_calls WHERE request_id = {rid:String}`, { rid: requestId }),
     (rows) => rows.length > 0,
     10_000,
   );
@@ -56,13 +56,14 @@ describe('every call lands in ClickHouse', () => {
     const rid = response.headers.get('x-request-id') ?? '';
     const [row] = await rowsFor(rid);
     expect(row.request_model).toBe('sim-fast');
+    expect(row.provider).toBe('sim'); // the configured provider's name
     expect(row.stream).toBe(1);
     expect(Number(row.input_tokens)).toBe(usage?.prompt_tokens);
     expect(Number(row.output_tokens)).toBe(usage?.completion_tokens);
     expect(row.ttft_ms).toBeGreaterThan(0);
     expect(row.status_code).toBe(200);
     expect(row.conversation_id).toBe('conv-e2e');
-    const spans = await h.gw.store!.query<{ SpanKind: string; SpanName: string }>(`SELECT SpanKind, SpanName FROM otel.otel_traces WHERE TraceId = {t:String} ORDER BY SpanKind`, { t: row.TraceId });
+    const spans = await h.gw.store!.query<{ SpanKind: string; SpanName: string }>(`SELECT SpanKind, SpanName FROM otel_traces WHERE TraceId = {t:String} ORDER BY SpanKind`, { t: row.TraceId });
     expect(spans).toEqual(expect.arrayContaining([{ SpanKind: 'Server', SpanName: 'chat sim-fast' }, { SpanKind: 'Client', SpanName: 'chat sim-fast' }]));
   });
 
@@ -85,7 +86,7 @@ describe('every call lands in ClickHouse', () => {
     );
     const [row] = await rowsFor('rid-trace-1');
     expect(row.TraceId).toBe(traceId);
-    const parents = await h.gw.store!.query<{ ParentSpanId: string }>(`SELECT ParentSpanId FROM otel.otel_traces WHERE TraceId = {t:String} AND SpanKind = 'Server'`, { t: traceId });
+    const parents = await h.gw.store!.query<{ ParentSpanId: string }>(`SELECT ParentSpanId FROM otel_traces WHERE TraceId = {t:String} AND SpanKind = 'Server'`, { t: traceId });
     expect(parents[0].ParentSpanId).toBe('00f067aa0ba902b7');
   });
 });

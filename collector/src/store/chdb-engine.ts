@@ -23,7 +23,7 @@ export interface ChdbHandle {
   readonly path: string;
   readonly client: ClickHouseClient;
   /** A second session on the same engine whose settings are pinned to `readonly=1`. */
-  readonlyClient(): Promise<ClickHouseClient>;
+  readonlyClient(database?: string): Promise<ClickHouseClient>;
   /**
    * `INSERT INTO table SETTINGS … FORMAT JSONEachRow` with the body handed to the engine
    * as bytes (chDB's raw insert): the generic connection path turns the body into a JS
@@ -53,8 +53,8 @@ export function acquireChdb(rawPath: string): ChdbHandle {
   return {
     path,
     client: e.client,
-    readonlyClient() {
-      e.readonly ??= openReadonly(path);
+    readonlyClient(database?: string) {
+      e.readonly ??= openReadonly(path, database);
       return e.readonly;
     },
     async rawInsert(table, body, settings) {
@@ -83,8 +83,14 @@ export function acquireChdb(rawPath: string): ChdbHandle {
  * read-only queries get their own session: `readonly=1` there cannot leak into the write
  * path, and the engine itself refuses writes, DDL and multi-statement tricks.
  */
-async function openReadonly(path: string): Promise<ClickHouseClient> {
+async function openReadonly(path: string, database: string | undefined): Promise<ClickHouseClient> {
   const client = clientOn(createChdbConnection({ path }));
+  // Unqualified table names (`FROM llm_calls`) resolve in the store's database, as they do
+  // on a server where the client names its database.
+  if (database !== undefined) {
+    await client.command({ query: `CREATE DATABASE IF NOT EXISTS \`${database}\`` });
+    await client.command({ query: `USE \`${database}\`` });
+  }
   // Bound what an operator's ad-hoc query may cost; then lock the session.
   await client.command({ query: 'SET max_execution_time = 300' });
   await client.command({ query: 'SET max_result_bytes = 1073741824' });

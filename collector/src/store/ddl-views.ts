@@ -74,7 +74,7 @@ AS SELECT
     ${a(SLUICE.AGENT)} AS agent,
     ${a(SLUICE.TEAM)} AS team,
     ${a(SLUICE.KEY_ID)} AS key_id,
-    if(${a(ATTR.GEN_AI_PROVIDER_NAME)} != '', ${a(ATTR.GEN_AI_PROVIDER_NAME)}, ${a(SLUICE.PROVIDER)}) AS provider,
+    if(${a(SLUICE.PROVIDER)} != '', ${a(SLUICE.PROVIDER)}, ${a(ATTR.GEN_AI_PROVIDER_NAME)}) AS provider,
     ${a(ATTR.GEN_AI_REQUEST_MODEL)} AS request_model,
     ${a(ATTR.GEN_AI_RESPONSE_MODEL)} AS response_model,
     ${a(SLUICE.ROUTE)} AS route,

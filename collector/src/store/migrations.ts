@@ -84,7 +84,10 @@ export async function migrate(store: SpanStore): Promise<MigrateResult> {
       );
       applied.push(m.version);
     }
-    return { applied, retentionChanged: await syncRetention(store, ctx) };
+    const retentionChanged = await syncRetention(store, ctx);
+    // chDB sessions have no client-side default database; a server client names its own.
+    if (store.info.mode === 'embedded') await store.command(`USE \`${ctx.database}\``);
+    return { applied, retentionChanged };
   } catch (err) {
     throw new CollectorError('COL_MIGRATION_FAILED', `schema migration on ${store.info.location} failed: ${(err as Error).message}`, { cause: err });
   }

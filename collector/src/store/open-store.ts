@@ -24,7 +24,7 @@ export function openStore(config: StoreConfig, deps: StoreDeps): SpanStore {
     const info: StoreInfo = { mode: 'embedded', location: handle.path, database: config.database, cluster: undefined, retentionDays: config.retentionDays };
     return createClickHouseStore(info, {
       client: handle.client,
-      readonly: async () => ({ client: await handle.readonlyClient(), settings: {} }),
+      readonly: async () => ({ client: await handle.readonlyClient(config.database), settings: {} }),
       rawInsert: (table, body, settings) => handle.rawInsert(table, body, settings),
       release: () => handle.release(),
     });

@@ -50,7 +50,8 @@ describe('failover across a model group', () => {
   });
 
   it('breaker opens after the threshold (the dead target sees no more requests) and closes after recovery', async () => {
-    f = await pair({ breaker: { consecutiveFailures: 3, baseEjectionMs: 400 } });
+    // The ejection outlasts the 8 requests below even on a loaded machine.
+    f = await pair({ breaker: { consecutiveFailures: 3, baseEjectionMs: 2_000 } });
     f.sims.primary.setFaultPlan([{ fault: 'status=500' }]);
     for (let i = 0; i < 8; i++) await f.client.chat.completions.create({ model: 'chat', messages: MSG });
     expect(f.sims.primary.stats().total).toBe(3);
@@ -65,7 +66,7 @@ describe('failover across a model group', () => {
 
     // Recovery: the fault is gone; after the ejection one probe goes through and closes the breaker.
     f.sims.primary.setFaultPlan([]);
-    await new Promise((r) => setTimeout(r, 450));
+    await new Promise((r) => setTimeout(r, 2_100));
     f.resetSpans();
     await f.client.chat.completions.create({ model: 'chat', messages: MSG });
     const probe = f.attemptSpans();
