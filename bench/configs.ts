@@ -1,0 +1,49 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/** Keys the bench uses: a virtual key and a JWT issuer with a static public key. */
+export interface BenchAuth {
+  virtualKeyHash: string;
+  jwtPublicJwk: Record<string, unknown>;
+}
+
+/**
+ * One gateway config serving the same simulator under several model names, each with a
+ * feature switched on, so one process compares them side by side:
+ * `sim-fast` (nothing), `sim-guarded` (request + response guardrails),
+ * `sim-budgeted` (a budget and a rate limit that never refuse).
+ */
+export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, tracing: boolean): string {
+  const file = join(dir, tracing ? 'traced.yaml' : 'plain.yaml');
+  const sim = { provider: 'sim', model: 'sim-fast' };
+  writeFileSync(file, stringify({
+    server: { dataDir: join(dir, tracing ? 'traced' : 'plain') },
+    telemetry: { enabled: tracing },
+    collector: tracing
+      ? { enabled: true, port: 0, spool: { dir: join(dir, 'traced', 'spool') } }
+      : { enabled: false },
+    store: { path: join(dir, 'traced', 'chdb') },
+    auth: {
+      anonymous: { enabled: true },
+      teams: { bench: {} },
+      virtualKeys: [{ id: 'bench-key', hash: auth.virtualKeyHash, agent: 'bench-agent', team: 'bench' }],
+      jwt: [{ issuer: 'bench-issuer', keys: [{ jwk: auth.jwtPublicJwk }], algorithms: ['ES256'] }],
+    },
+    providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1` }],
+    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-budgeted': sim },
+    guardrails: {
+      rules: [
+        { name: 'pii', detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
+        { name: 'places', detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] }, action: 'mask' },
+      ],
+      policies: [{ match: { models: ['sim-guarded'] }, rules: ['pii', 'places'] }],
+    },
+    budgets: {
+      pricing: { models: { 'sim-fast': { inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6 } } },
+      rules: [{ name: 'bench-daily', per: 'agent', match: { model: 'sim-budgeted' }, limitUsd: 1_000_000, window: 'daily' }],
+    },
+    rateLimits: { rules: [{ name: 'bench-rpm', per: 'agent', match: { model: 'sim-budgeted' }, requests: 100_000_000, tokens: 1_000_000_000, period: 'minute' }] },
+  }));
+  return file;
+}

@@ -1,0 +1,48 @@
+import { type Target, closedLoop, streamTtft } from './load.js';
+import type { Proc } from './processes.js';
+import { fmt, median, table } from './report.js';
+import { chatBody, streamBody } from './core.js';
+
+const CHAT = '/v1/chat/completions';
+const PII_PROMPT = 'Hi, I am Maria from Italy, mail me at maria.rossi@example.com or call +39 06 1234 5678. My card 4111 1111 1111 1111 was charged twice. '.repeat(4);
+
+export interface FeatureVariant {
+  name: string;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The cost of each policy feature on one gateway process: the same simulator behind model
+ * names with the feature on, and the same requests with a virtual key or a JWT, alternating.
+ */
+export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: string }, rounds: number, phaseMs: number, connections: number): Promise<string> {
+  const t: Target = { name: 'sluice', url: gw.url };
+  const variants: FeatureVariant[] = [
+    { name: 'baseline (anonymous, no policy)', body: chatBody('sim-fast', PII_PROMPT) },
+    { name: 'virtual key', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.virtualKey}` } },
+    { name: 'JWT (static key, verified-token cache)', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.jwt}` } },
+    { name: 'request + response guardrails', body: chatBody('sim-guarded', PII_PROMPT) },
+    { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
+  ];
+  for (const v of variants) await closedLoop(t, CHAT, v.body, 16, 500, v.headers);
+  const rps: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const v of variants) {
+      const res = await closedLoop(t, CHAT, v.body, connections, phaseMs, v.headers);
+      if (res.errors) console.error(`  ${v.name}: ${res.errors} errors`);
+      (rps[v.name] ??= []).push(res.rps);
+    }
+  }
+  const base = median(rps[variants[0].name]);
+  const ttftPlain: number[] = [];
+  const ttftGuarded: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ttftPlain.push((await streamTtft(t, CHAT, streamBody('sim-fast', PII_PROMPT), 150)).p50);
+    ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-guarded', PII_PROMPT), 150)).p50);
+  }
+  return table('Cost of policy features (issues 4, 5, 8), one gateway process, 64 connections', ['variant', 'req/s', 'vs baseline'], [
+    ...variants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / base, 3)}×`]),
+    ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`],
+  ]);
+}

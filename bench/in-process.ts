@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { benchIngest } from '../collector/bench/ingest.js';
+import { StoreConfigSchema, migrate, openStore } from '../collector/src/index.js';
+import { benchOvershoot } from '../gateway/src/budget/index.js';
+import { benchGuardrails } from '../gateway/src/guardrails/index.js';
+import { startGateway } from '../gateway/src/main.js';
+import { benchFailover } from '../gateway/src/routing/index.js';
+import { startSimServer } from '../scenarios/src/sim/index.js';
+import { fmt, table } from './report.js';
+
+/** Benches that run inside this process (chDB: one engine, shared by ingest and overshoot). */
+export async function benchInProcess(): Promise<string[]> {
+  const out: string[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-inproc-'));
+  const store = openStore(StoreConfigSchema.parse({ path: join(dir, 'chdb') }), { env: {} });
+  try {
+    await migrate(store);
+    const ingest = await benchIngest({ spans: 60_000, batchSize: 2_000, concurrency: 2, store });
+    out.push(table('Collector ingest into chDB (issue 3)', ['measure', 'value'], [
+      ['spans acknowledged per second (fsynced in the spool)', fmt(ingest.ackSpansPerSec, 0)],
+      ['spans stored per second (visible in otel_traces)', fmt(ingest.spansPerSec, 0)],
+      ['spans, requests', `${ingest.spans}, ${ingest.requests}`],
+    ]));
+    const over = await benchOvershoot({ store, durationMs: 4_000, limitUsd: 0.05, syncIntervalMs: 500, exportDelayMs: 500 });
+    out.push(table('Budget overshoot, two gateway ledgers sharing one chDB store (issue 5)', ['measure', 'value'], [
+      ['limit (micro-USD)', over.limitMicroUsd],
+      ['charged by both together (micro-USD)', over.chargedMicroUsd],
+      ['overshoot', `${fmt(over.overshootRatio * 100, 1)} % (sync ${over.syncIntervalMs} ms, export delay ${over.exportDelayMs} ms)`],
+    ]));
+  } finally {
+    await store.close();
+  }
+  const g = await benchGuardrails();
+  out.push(table('Guardrail detectors (issue 8)', ['measure', 'value'], [
+    ['all built-in detectors + LOCATION dictionary on a 4 KB prompt (ms)', fmt(g.detectorMsPer4KbPrompt, 3)],
+    ['1 MB hostile prompt, worst accepted regex (ms, longest event-loop block)', `${fmt(g.pathologicalMs, 0)} (${fmt(g.pathologicalMaxBlockMs, 1)})`],
+  ]));
+  const quiet = pino({ level: 'silent' });
+  for (const stream of [false, true]) {
+    const f = await benchFailover({ startGateway: (o) => startGateway({ ...o, logger: quiet }), startSimServer, requests: 300, concurrency: 4, stream, flapDurationMs: 4_000 });
+    out.push(table(`Failover cost, ${stream ? 'streaming' : 'JSON'} (issue 6)`, ['measure', 'value'], [
+      ['latency p50 / p99, primary healthy (ms)', `${fmt(f.direct.p50Ms)} / ${fmt(f.direct.p99Ms)}`],
+      ['added by failing over once, p50 / p99 (ms)', `+${fmt(f.addedMs.p50)} / +${fmt(f.addedMs.p99)}`],
+      ['requests that succeed while the primary flaps', `${f.flapping.succeeded} / ${f.flapping.requests} (${fmt(f.flapping.successRate * 100, 1)} %)`],
+    ]));
+  }
+  return out;
+}
