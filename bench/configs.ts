@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 
@@ -14,16 +14,18 @@ export interface BenchAuth {
  * `sim-fast` (nothing), `sim-guarded` (request + response guardrails),
  * `sim-budgeted` (a budget and a rate limit that never refuse).
  */
-export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, tracing: boolean): string {
-  const file = join(dir, tracing ? 'traced.yaml' : 'plain.yaml');
+export type TracingMode = { kind: 'off' } | { kind: 'in-process' } | { kind: 'remote'; collectorUrl: string };
+
+export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, tracing: TracingMode): string {
+  const file = join(dir, `${tracing.kind}.yaml`);
+  const data = join(dir, tracing.kind);
+  mkdirSync(data, { recursive: true });
   const sim = { provider: 'sim', model: 'sim-fast' };
   writeFileSync(file, stringify({
-    server: { dataDir: join(dir, tracing ? 'traced' : 'plain') },
-    telemetry: { enabled: tracing },
-    collector: tracing
-      ? { enabled: true, port: 0, spool: { dir: join(dir, 'traced', 'spool') } }
-      : { enabled: false },
-    store: { path: join(dir, 'traced', 'chdb') },
+    server: { dataDir: data },
+    telemetry: { enabled: tracing.kind !== 'off', ...(tracing.kind === 'remote' ? { otlpEndpoint: `${tracing.collectorUrl}/v1/traces` } : {}) },
+    collector: { enabled: tracing.kind === 'in-process', port: 0, spool: { dir: join(data, 'spool') } },
+    store: { path: join(data, 'chdb') },
     auth: {
       anonymous: { enabled: true },
       teams: { bench: {} },

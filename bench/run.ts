@@ -34,7 +34,7 @@ async function main() {
   try {
     const sim = await startProc('dist/cli/src/run.js', ['sim', '--port', '0']);
     procs.push(sim);
-    const plain = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, false), '--port', '0']);
+    const plain = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'off' }), '--port', '0']);
     procs.push(plain);
     if (want('core')) {
       const bare = await startProc('dist/bench/bare-proxy-main.js', [sim.url]);
@@ -44,9 +44,14 @@ async function main() {
     }
     if (want('features')) console.log(await benchFeatures(plain, { virtualKey, jwt }, ROUNDS, PHASE_MS, CONNECTIONS));
     if (want('tracing')) {
-      const traced = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, true), '--port', '0']);
+      const traced = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'in-process' }), '--port', '0']);
       procs.push(traced);
-      console.log(await benchTracing(plain, traced, join(dir, 'traced'), ROUNDS, PHASE_MS, CONNECTIONS));
+      const collectorConfig = featureConfig(sim.url, join(dir, 'collector-only'), auth, { kind: 'off' });
+      const collector = await startProc('dist/cli/src/run.js', ['collector', '--config', collectorConfig, '--port', '0']);
+      procs.push(collector);
+      const remote = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'remote', collectorUrl: collector.url }), '--port', '0']);
+      procs.push(remote);
+      console.log(await benchTracing(plain, traced, remote, join(dir, 'in-process'), ROUNDS, PHASE_MS, CONNECTIONS));
     }
   } finally {
     for (const p of procs.reverse()) await p.stop();
