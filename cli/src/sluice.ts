@@ -1,7 +1,10 @@
 import { runCollector } from './commands/collector.js';
 import { runConfigCommand } from './commands/config.js';
+import { runDashboardsCommand } from './commands/dashboards.js';
 import { runKeysCreate } from './commands/keys.js';
 import { runQueryCommand } from './commands/query.js';
+import { runDemo } from './commands/demo.js';
+import { runScenarioCommand } from './commands/scenario.js';
 import { runServe } from './commands/serve.js';
 import { runSim } from './commands/sim.js';
 
@@ -13,6 +16,13 @@ const USAGE = `usage: sluice <command> [options]
   sim [--port N] [--seed N]            run the simulated LLM provider
   collector [--port N] [--config FILE] run the OTLP collector alone, writing to the configured store
   query "SQL" [--format F]             read-only SQL against the store (through a running server if it holds it)
+  scenario run FILE [--gateway URL] [--speed 5x] [--report out.json] [--baseline prev.json]
+                                       replay an agent scenario and report latency, errors, tokens, cost
+  scenario record --from-store [--conversation ID | --agent NAME --since 1h] --out FILE
+                                       turn stored traces into a scenario
+  demo                                 gateway + simulators + a short scenario; prints where the results are
+  dashboards build [--out DIR] [--check]
+                                       regenerate the Grafana dashboards JSON from the TypeScript
   keys create --agent NAME [--team T] [--expires 30d]
                                        mint a virtual key: printed once, with the hash line for the config
 `;
@@ -25,6 +35,9 @@ const COMMANDS: Record<string, Command> = {
   sim: runSim,
   collector: runCollector,
   query: runQueryCommand,
+  dashboards: runDashboardsCommand,
+  scenario: runScenarioCommand,
+  demo: runDemo,
   keys: async (argv) => {
     if (argv[0] !== 'create') {
       process.stderr.write('usage: sluice keys create --agent NAME [--team TEAM] [--expires 30d] [--id ID]\n');

@@ -50,6 +50,8 @@ export interface GatewayFeatures {
   mcp?: {
     handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
     handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+    /** Upstream MCP servers' health, reported on /readyz. */
+    readiness?(): Promise<{ name: string; ok: boolean; detail?: string }>;
   };
   readiness?: ReadinessCheck[];
 }
@@ -154,7 +156,8 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
   }
 
   async function handleReady(res: ServerResponse, requestId: string): Promise<void> {
-    const checks = await Promise.all((features.readiness ?? []).map((c) => c().catch((e: unknown) => ({ name: 'check', ok: false, detail: String(e) }))));
+    const all = [...(features.readiness ?? []), ...(features.mcp?.readiness ? [() => features.mcp!.readiness!()] : [])];
+    const checks = await Promise.all(all.map((c) => c().catch((e: unknown) => ({ name: 'check', ok: false, detail: String(e) }))));
     const ok = accepting && checks.every((c) => c.ok);
     sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', accepting, config: 'loaded', checks }, requestId);
   }

@@ -1,11 +1,14 @@
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { SpanStore } from '../../collector/src/index.js';
 import type { GatewayFeatures } from './app.js';
 import type { SecretSource } from './config/secret-ref.js';
 import { createBudgets } from './budget/index.js';
+import { createCache } from './cache/index.js';
 import type { Config } from './config/schema.js';
 import { createGuardrails } from './guardrails/index.js';
 import { createIdentity } from './identity/index.js';
+import { createWiredMcpGateway } from './mcp-wiring.js';
 import { createRoutingEngine } from './routing/index.js';
 
 export interface FeatureDeps {
@@ -15,13 +18,16 @@ export interface FeatureDeps {
   store: SpanStore | undefined;
   /** The config currently served (for background work such as budget sync). */
   config: () => Config;
+  tracer: Tracer;
 }
 
 export interface BuiltFeatures {
   features: GatewayFeatures;
   /** Loads state that must survive restarts (budget spend) and starts background work. */
   start(): Promise<void>;
-  /** Stops background work (budget sync, health checks, …). */
+  /** Tells long-lived parts that a new config is being served (MCP upstreams). */
+  reload(): void;
+  /** Stops background work (budget sync, health checks, MCP upstreams, …). */
   close(): Promise<void>;
 }
 
@@ -34,6 +40,9 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
   const guardrails = createGuardrails({ now: deps.now, logger: deps.logger, secrets: deps.secrets });
   // Budgets keep wall-clock time: their windows are calendar hours, days and months.
   const budgets = createBudgets({ now: () => Date.now(), logger: deps.logger, store: deps.store, getConfig: deps.config });
+  // Wall clock: cache expiry times are shared with other replicas through ClickHouse.
+  const cache = createCache({ now: () => Date.now(), logger: deps.logger, store: deps.store, secrets: deps.secrets });
+  const mcp = createWiredMcpGateway({ config: deps.config, identity, budgets, guardrails, tracer: deps.tracer, logger: deps.logger, now: deps.now, secrets: deps.secrets });
   let routing: ReturnType<typeof createRoutingEngine> | undefined;
   const features: GatewayFeatures = {
     stages: {
@@ -43,9 +52,11 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
       guardRequest: guardrails.guardRequest,
       rateLimit: budgets.rateLimit,
       budget: budgets.budget,
+      cache: cache.stage,
       guardResponse: guardrails.guardResponse,
     },
     getRoutes: { '/v1/budgets': budgets.budgetsHandler },
+    mcp,
     terminal: (attemptDeps) => {
       routing = createRoutingEngine({ ...attemptDeps, now: deps.now, logger: deps.logger });
       return routing.terminal;
@@ -62,9 +73,12 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
         budgets.startSync();
       }
     },
+    reload: () => void mcp.reload(),
     close: async () => {
       routing?.close();
       await budgets.stop();
+      await mcp.close();
+      await cache.close();
     },
   };
 }

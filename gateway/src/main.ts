@@ -97,9 +97,9 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const pools = new UpstreamPools();
   const secrets = processSecretSource(env as Record<string, string | undefined>);
   let current: () => Config = () => config;
-  const defaults = createDefaultFeatures({ now, logger, secrets, store: collector?.store, config: () => current() });
+  const defaults = createDefaultFeatures({ now, logger, secrets, store: collector?.store, config: () => current(), tracer: telemetry.tracer });
   const features: GatewayFeatures = mergeFeatures(
-    { ...defaults.features, readiness: collector ? [storeReadiness(collector.store)] : [] },
+    { ...defaults.features, readiness: [...(collector ? [storeReadiness(collector.store)] : []), ...(defaults.features.readiness ?? [])] },
     opts.features,
   );
   const app = createGatewayApp(config, { now, logger, telemetry, pools, secrets }, features);
@@ -137,6 +137,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
         return result;
       }
       app.reload(await sims.apply(result.config));
+      defaults.reload();
       logger.info('config reloaded');
       return { ok: true };
     },

@@ -47,6 +47,8 @@ export function simConfig(simUrl: string, extra: Partial<ConfigInput> = {}): Con
     telemetry: { enabled: false },
     collector: { enabled: false },
     auth: { anonymous: { enabled: true } },
+    // No MCP upstreams unless a test asks for them (the default federates the simulator).
+    mcp: { upstreams: [] },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1`, apiKey: { env: 'SIM_TEST_KEY' }, forwardHeaders: SIM_HEADERS }],
     models: {
       'sim-fast': { provider: 'sim', model: 'sim-fast' },

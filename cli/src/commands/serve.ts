@@ -18,23 +18,13 @@ export async function runServe(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  const cfg = gw.config();
-  const lines = [
-    `sluice gateway listening on ${gw.url}`,
-    `  OpenAI API:  ${gw.url}/v1  (POST /v1/chat/completions, /v1/embeddings, GET /v1/models)`,
-    `  health:      ${gw.url}/healthz  ${gw.url}/readyz`,
-    `  models:      ${Object.keys(cfg.models).join(', ')}`,
-    `  providers:   ${cfg.providers.map((p) => `${p.name} (${p.kind}${p.baseUrl ? ` ${p.baseUrl}` : ''})`).join(', ')}`,
-    `  config:      ${configPath ?? 'built-in default (no sluice.yaml)'}`,
-    `  data dir:    ${cfg.server.dataDir}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-
-  const reload = async (why: string) => {
-    const r = await gw.reload();
-    if (r.ok) gw.logger.info({ why }, 'config reloaded');
+  // Watch before announcing: whoever reads the banner may edit the file at once.
+  // gw.reload logs the outcome (and every problem of a refused config).
+  const reload = (why: string) => {
+    gw.logger.debug({ why }, 'reloading config');
+    void gw.reload();
   };
-  process.on('SIGHUP', () => void reload('SIGHUP'));
+  process.on('SIGHUP', () => reload('SIGHUP'));
   if (configPath) {
     let timer: NodeJS.Timeout | undefined;
     // Editors replace files rather than write them in place (a new inode), so watch the
@@ -43,9 +33,23 @@ export async function runServe(argv: string[]): Promise<number> {
     watch(dirname(configPath), { persistent: false }, (_event, file) => {
       if (file !== null && file !== name) return;
       clearTimeout(timer);
-      timer = setTimeout(() => void reload('file changed'), 200);
+      timer = setTimeout(() => reload('file changed'), 200);
     });
   }
+  const cfg = gw.config();
+  const lines = [
+    `sluice gateway listening on ${gw.url}`,
+    `  OpenAI API:  ${gw.url}/v1  (POST /v1/chat/completions, /v1/embeddings, GET /v1/models)`,
+    `  MCP:         ${gw.url}/mcp (federated: ${cfg.mcp.upstreams.map((u) => u.name).join(', ') || 'no upstreams'})  ${gw.url}/mcp/servers/{name}`,
+    `  health:      ${gw.url}/healthz  ${gw.url}/readyz`,
+    ...(gw.collector ? [`  collector:   ${gw.collector.url}/v1/traces  (store: ${gw.collector.store.info.mode} ${gw.collector.store.info.location})`] : []),
+    `  models:      ${Object.keys(cfg.models).join(', ')}`,
+    `  providers:   ${cfg.providers.map((p) => `${p.name} (${p.kind}${p.baseUrl ? ` ${p.baseUrl}` : ''})`).join(', ')}`,
+    `  config:      ${configPath ?? 'built-in default (no sluice.yaml)'}`,
+    `  data dir:    ${cfg.server.dataDir}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
