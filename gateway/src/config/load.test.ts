@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfigInput } from './default-config.js';
-import { parseConfig, parseConfigText } from './load.js';
+import { loadConfigFile, parseConfig, parseConfigText } from './load.js';
 import { resolveSecret } from './secret-ref.js';
 
 describe('config loading', () => {
@@ -59,5 +60,10 @@ describe('config loading', () => {
     expect(withKeys.config.providers[2].baseUrl).toBe('http://127.0.0.1:11434/v1');
     expect(withKeys.config.models['gpt-4o-mini'].targets[0].provider).toBe('openai');
     expect(JSON.stringify(withKeys.config)).not.toContain('sk-x');
+  });
+
+  it('the checked-in config.example.yaml is valid', async () => {
+    const r = await loadConfigFile(join(import.meta.dirname, '..', '..', '..', 'config.example.yaml'));
+    expect(r.ok ? [] : r.issues).toEqual([]);
   });
 });
