@@ -12,7 +12,8 @@ export interface BenchAuth {
  * One gateway config serving the same simulator under several model names, each with a
  * feature switched on, so one process compares them side by side:
  * `sim-fast` (nothing), `sim-guarded` (request + response guardrails),
- * `sim-budgeted` (a budget and a rate limit that never refuse).
+ * `sim-budgeted` (a budget and a rate limit that never refuse), `sim-cached` (exact cache: the
+ * bench repeats one request, so every call after the first is a hit).
  */
 export type TracingMode = { kind: 'off' } | { kind: 'in-process' } | { kind: 'remote'; collectorUrl: string };
 
@@ -33,7 +34,7 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
       jwt: [{ issuer: 'bench-issuer', keys: [{ jwk: auth.jwtPublicJwk }], algorithms: ['ES256'] }],
     },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1` }],
-    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-budgeted': sim },
+    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-budgeted': sim, 'sim-cached': sim },
     guardrails: {
       rules: [
         { name: 'pii', detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
@@ -45,6 +46,7 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
       pricing: { models: { 'sim-fast': { inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6 } } },
       rules: [{ name: 'bench-daily', per: 'agent', match: { model: 'sim-budgeted' }, limitUsd: 1_000_000, window: 'daily' }],
     },
+    cache: { mode: 'off', models: { 'sim-cached': { mode: 'on' } } },
     rateLimits: { rules: [{ name: 'bench-rpm', per: 'agent', match: { model: 'sim-budgeted' }, requests: 100_000_000, tokens: 1_000_000_000, period: 'minute' }] },
   }));
   return file;

@@ -24,6 +24,7 @@ export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: 
     { name: 'JWT (static key, verified-token cache)', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.jwt}` } },
     { name: 'request + response guardrails', body: chatBody('sim-guarded', PII_PROMPT) },
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
+    { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
   for (const v of variants) await closedLoop(t, CHAT, v.body, 16, 500, v.headers);
   const rps: Record<string, number[]> = {};

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { benchIngest } from '../collector/bench/ingest.js';
 import { StoreConfigSchema, migrate, openStore } from '../collector/src/index.js';
 import { benchOvershoot } from '../gateway/src/budget/index.js';
+import { benchCacheLookup } from '../gateway/src/cache/index.js';
 import { benchGuardrails } from '../gateway/src/guardrails/index.js';
 import { startGateway } from '../gateway/src/main.js';
 import { benchFailover } from '../gateway/src/routing/index.js';
@@ -29,6 +30,12 @@ export async function benchInProcess(): Promise<string[]> {
       ['limit (micro-USD)', over.limitMicroUsd],
       ['charged by both together (micro-USD)', over.chargedMicroUsd],
       ['overshoot', `${fmt(over.overshootRatio * 100, 1)} % (sync ${over.syncIntervalMs} ms, export delay ${over.exportDelayMs} ms)`],
+    ]));
+    const c = await benchCacheLookup({ entries: 100_000, store });
+    const row = (tier: string, f: typeof c.hot) => [tier, `${fmt(f.exactP50Ms, 3)} / ${fmt(f.exactP99Ms, 3)}`, `${fmt(f.semanticP50Ms, 3)} / ${fmt(f.semanticP99Ms, 3)}`, `${fmt(f.semanticRecall * 100, 0)} %`];
+    out.push(table(`Cache lookup at ${c.entries} entries, ${c.dims} dims, ${c.scopes} tenants (issue 9)`, ['tier', 'exact p50 / p99 (ms)', 'semantic p50 / p99 (ms)', 'semantic recall'], [
+      row('memory', c.hot),
+      'skipped' in c.clickhouse ? ['ClickHouse', c.clickhouse.skipped, '', ''] : row('ClickHouse (chDB)', c.clickhouse),
     ]));
   } finally {
     await store.close();
