@@ -11,7 +11,7 @@ export interface BenchAuth {
 /**
  * One gateway config serving the same simulator under several model names, each with a
  * feature switched on, so one process compares them side by side:
- * `sim-fast` (nothing), `sim-guarded` (request + response guardrails),
+ * `sim-fast` (nothing), `sim-guarded` (request guardrails), `sim-masked` (response stream masking),
  * `sim-budgeted` (a budget and a rate limit that never refuse), `sim-cached` (exact cache: the
  * bench repeats one request, so every call after the first is a hit).
  */
@@ -34,13 +34,19 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
       jwt: [{ issuer: 'bench-issuer', keys: [{ jwk: auth.jwtPublicJwk }], algorithms: ['ES256'] }],
     },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1` }],
-    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-budgeted': sim, 'sim-cached': sim },
+    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-masked': sim, 'sim-budgeted': sim, 'sim-cached': sim },
     guardrails: {
       rules: [
-        { name: 'pii', detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
-        { name: 'places', detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] }, action: 'mask' },
+        // Request side (the issue's throughput figure) and, separately, response-side stream
+        // masking (its TTFT figure).
+        { name: 'pii-in', directions: ['request'], detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
+        { name: 'places-in', directions: ['request'], detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] }, action: 'mask' },
+        { name: 'pii-out', directions: ['response'], detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
       ],
-      policies: [{ match: { models: ['sim-guarded'] }, rules: ['pii', 'places'] }],
+      policies: [
+        { match: { models: ['sim-guarded'] }, rules: ['pii-in', 'places-in'] },
+        { match: { models: ['sim-masked'] }, rules: ['pii-out'] },
+      ],
     },
     budgets: {
       pricing: { models: { 'sim-fast': { inputUsdPerMTok: 0.15, outputUsdPerMTok: 0.6 } } },

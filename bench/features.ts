@@ -22,7 +22,7 @@ export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: 
     { name: 'baseline (anonymous, no policy)', body: chatBody('sim-fast', PII_PROMPT) },
     { name: 'virtual key', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.virtualKey}` } },
     { name: 'JWT (static key, verified-token cache)', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.jwt}` } },
-    { name: 'request + response guardrails', body: chatBody('sim-guarded', PII_PROMPT) },
+    { name: 'built-in request guardrails (PII + locations, prompt full of PII)', body: chatBody('sim-guarded', PII_PROMPT) },
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
     { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
@@ -40,7 +40,7 @@ export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: 
   const ttftGuarded: number[] = [];
   for (let r = 0; r < rounds; r++) {
     ttftPlain.push((await streamTtft(t, CHAT, streamBody('sim-fast', PII_PROMPT), 150)).p50);
-    ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-guarded', PII_PROMPT), 150)).p50);
+    ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-masked', PII_PROMPT), 150)).p50);
   }
   return table('Cost of policy features (issues 4, 5, 8), one gateway process, 64 connections', ['variant', 'req/s', 'vs baseline'], [
     ...variants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / base, 3)}×`]),

@@ -9,6 +9,7 @@ import { benchCacheLookup } from '../gateway/src/cache/index.js';
 import { benchGuardrails } from '../gateway/src/guardrails/index.js';
 import { startGateway } from '../gateway/src/main.js';
 import { benchFailover } from '../gateway/src/routing/index.js';
+import { benchMcp } from '../mcp/bench/bench-mcp.js';
 import { startSimServer } from '../scenarios/src/sim/index.js';
 import { fmt, table } from './report.js';
 
@@ -45,6 +46,12 @@ export async function benchInProcess(): Promise<string[]> {
     ['all built-in detectors + LOCATION dictionary on a 4 KB prompt (ms)', fmt(g.detectorMsPer4KbPrompt, 3)],
     ['1 MB hostile prompt, worst accepted regex (ms, longest event-loop block)', `${fmt(g.pathologicalMs, 0)} (${fmt(g.pathologicalMaxBlockMs, 1)})`],
   ]));
+  const mcpRows: Array<Array<string | number>> = [];
+  for (const concurrency of [1, 8]) {
+    const m = await benchMcp({ calls: 2_000, concurrency });
+    mcpRows.push([concurrency, `${fmt(m.directP50Ms)} / ${fmt(m.directP99Ms)}`, `${fmt(m.gatewayP50Ms)} / ${fmt(m.gatewayP99Ms)}`, `+${fmt(m.addedP50Ms)} / +${fmt(m.addedP99Ms)}`, `${fmt(m.throughputRatio)}×`]);
+  }
+  out.push(table('MCP tools/call through the gateway vs direct, same Streamable HTTP upstream (issue 11)', ['concurrency', 'direct p50 / p99 (ms)', 'gateway p50 / p99 (ms)', 'added', 'throughput ratio'], mcpRows));
   const quiet = pino({ level: 'silent' });
   for (const stream of [false, true]) {
     const f = await benchFailover({ startGateway: (o) => startGateway({ ...o, logger: quiet }), startSimServer, requests: 300, concurrency: 4, stream, flapDurationMs: 4_000 });

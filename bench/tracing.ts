@@ -11,11 +11,19 @@ const CHAT = '/v1/chat/completions';
 /** Gateway throughput with tracing on (OTLP to the in-process collector, chDB) vs off, and
  * how long a finished call takes to become a row in `llm_calls`. */
 export async function benchTracing(plain: Proc, traced: Proc, remote: Proc, tracedDataDir: string, rounds: number, phaseMs: number, connections: number): Promise<string> {
-  const targets: Target[] = [{ name: 'off', url: plain.url }, { name: 'on', url: traced.url }, { name: 'remote', url: remote.url }];
+  const targets: Array<Target & { proc: Proc }> = [{ name: 'off', url: plain.url, proc: plain }, { name: 'on', url: traced.url, proc: traced }, { name: 'remote', url: remote.url, proc: remote }];
   const body = chatBody('sim-fast');
   for (const t of targets) await closedLoop(t, CHAT, body, 16, 500);
   const rps: Record<string, number[]> = {};
-  for (let r = 0; r < rounds; r++) for (const t of targets) (rps[t.name] ??= []).push((await closedLoop(t, CHAT, body, connections, phaseMs)).rps);
+  const cpu: Record<string, number[]> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const t of targets) {
+      const c0 = t.proc.cpuMicros();
+      const res = await closedLoop(t, CHAT, body, connections, phaseMs);
+      (rps[t.name] ??= []).push(res.rps);
+      (cpu[t.name] ??= []).push((t.proc.cpuMicros() - c0) / Math.max(1, res.requests));
+    }
+  }
   const vis = await visibility(traced.url, tracedDataDir, 150, 50);
   return table('Tracing (issue 3)', ['measure', 'value'], [
     [`throughput, tracing off (req/s)`, fmt(median(rps.off), 0)],
@@ -23,6 +31,8 @@ export async function benchTracing(plain: Proc, traced: Proc, remote: Proc, trac
     ['  on / off', `${fmt(median(rps.on) / median(rps.off), 3)}×`],
     [`throughput, tracing on, exporting to a separate collector process (req/s)`, fmt(median(rps.remote), 0)],
     ['  on / off', `${fmt(median(rps.remote) / median(rps.off), 3)}×`],
+    ['gateway process CPU per request: off / on (in-process collector) / on (remote collector) (µs)', `${fmt(median(cpu.off), 0)} / ${fmt(median(cpu.on), 0)} / ${fmt(median(cpu.remote), 0)}`],
+    ['  tracing work in the gateway process (remote collector), per request', `+${fmt(median(cpu.remote) - median(cpu.off), 0)} µs (${fmt((median(cpu.remote) / median(cpu.off) - 1) * 100, 0)} %)`],
     [`call end → row in llm_calls, p50 / p99 / max (ms, ${vis.count} calls at 50 req/s)`, `${fmt(vis.p50, 0)} / ${fmt(vis.p99, 0)} / ${fmt(vis.max, 0)}`],
   ]);
 }

@@ -7,7 +7,7 @@ import type { ScenarioReport } from '../src/report/report-types.js';
 import { exampleSuite } from './examples.js';
 import { tempDir } from './helpers.js';
 
-const COVERED_ELSEWHERE = ['customer-support.yaml', 'failover-drill.yaml', 'budget-drill.yaml'];
+const COVERED_ELSEWHERE = ['customer-support.yaml', 'failover-drill.yaml', 'budget-drill.yaml', 'repeated-questions.yaml'];
 // research-agent.yaml runs through `sluice demo` below.
 exampleSuite(['guardrail-drill.yaml']);
 

@@ -57,12 +57,18 @@ export function startAttempt(env: AttemptEnv, index: number, target: Target, att
   const { probe } = admission;
   const { ctx, registry, settings, now } = env;
   const controller = new AbortController();
-  const signal = AbortSignal.any([ctx.signal, env.deadline, controller.signal]);
+  // The attempt ends when the client goes away, the deadline passes or a hedge wins.
+  // Linked by hand: AbortSignal.any costs several times more per request on Node 20.
+  const unlink = linkAbort(controller, [ctx.signal, env.deadline]);
+  const signal = controller.signal;
   const startedMs = now();
   const kind = ctx.stream && ctx.operation === 'chat' ? 'stream' : 'json';
   let ended = false;
   const end = () => {
-    if (!ended) registry.end(target.id);
+    if (!ended) {
+      registry.end(target.id);
+      unlink();
+    }
     ended = true;
   };
   const breaker = settings.breaker;
@@ -123,6 +129,23 @@ function failed(env: AttemptEnv, target: Target, err: unknown, signal: AbortSign
     registry.answeredClientError(target.id, probe, settings.breaker, nowMs);
   }
   return new AttemptFailed(ge, undefined);
+}
+
+/** Aborts `controller` (with the parent's reason) when any parent aborts; returns the unlink. */
+function linkAbort(controller: AbortController, parents: readonly AbortSignal[]): () => void {
+  const onAbort = function (this: AbortSignal) {
+    controller.abort(this.reason);
+  };
+  for (const p of parents) {
+    if (p.aborted) {
+      controller.abort(p.reason);
+      return () => {};
+    }
+  }
+  for (const p of parents) p.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    for (const p of parents) p.removeEventListener('abort', onAbort);
+  };
 }
 
 /** Calls `onBreak` when the upstream stream throws after it was handed on (the relay then ends it with an error event). */

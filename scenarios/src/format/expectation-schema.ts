@@ -9,7 +9,7 @@ import { DurationSchema, FractionSchema } from './duration.js';
 
 export const LATENCY_METRICS = ['ttft_ms', 'tpot_ms', 'step_ms', 'run_ms'] as const;
 export const RATE_METRICS = ['error_rate', 'run_error_rate'] as const;
-export const VALUE_METRICS = ['cost_per_run_usd', 'cost_usd', 'runs_per_sec', 'error_count', 'completed_runs', 'output_tokens', 'backup_calls'] as const;
+export const VALUE_METRICS = ['cost_per_run_usd', 'cost_usd', 'runs_per_sec', 'error_count', 'completed_runs', 'output_tokens', 'backup_calls', 'cache_hit_rate'] as const;
 export const STATS = ['p50', 'p90', 'p95', 'p99', 'max', 'mean'] as const;
 export type Stat = (typeof STATS)[number];
 

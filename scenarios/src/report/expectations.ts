@@ -48,6 +48,8 @@ function actualOf(r: ScenarioReport, e: Expectation): number | undefined {
       return r.load.completedRuns;
     case 'backup_calls':
       return r.gatewayView?.servedByBackup;
+    case 'cache_hit_rate':
+      return r.gatewayView && r.gatewayView.llmCalls > 0 ? r.gatewayView.cacheHits / r.gatewayView.llmCalls : undefined;
     case 'output_tokens':
       return step ? step.outputTokens : r.totals.outputTokens;
     case 'error_count':

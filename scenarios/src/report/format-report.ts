@@ -61,6 +61,7 @@ export function formatReport(r: ScenarioReport): string {
   if (r.gatewayView) {
     const g = r.gatewayView;
     out.push(`Gateway stored: ${int(g.llmCalls)} LLM calls (${int(g.llmErrors)} failed, ${int(g.servedByBackup)} served by a backup target), ${int(g.toolCalls)} tool calls, tokens ${int(g.inputTokens)} in / ${int(g.outputTokens)} out${g.complete ? '' : ' — INCOMPLETE: some calls had not reached the store'}`);
+    if (g.cacheHits > 0) out.push(`Cache: ${int(g.cacheHits)} of ${int(g.llmCalls)} LLM calls answered from the cache (${((100 * g.cacheHits) / Math.max(1, g.llmCalls)).toFixed(1)} %), saving $${(g.cacheSavedMicroUsd / 1e6).toFixed(4)}`);
   }
   const g = r.generator;
   out.push(`Load generator: own work ${num(g.clientBusyMsPerCall)} ms/call (${pct(g.clientBusyCoreShare)} of a core) · start lag p99 ${num(g.startLagMs.p99)} ms · event-loop delay p99 ${num(g.eventLoopDelayMs.p99)} ms`);

@@ -46,6 +46,9 @@ export interface GatewayView {
   outputTokens: number;
   costMicroUsd: number;
   servedByBackup: number;
+  /** Calls answered from the gateway's cache, and what they would have cost upstream. */
+  cacheHits: number;
+  cacheSavedMicroUsd: number;
   toolCalls: number;
   toolErrors: number;
   /** True when every call the runner saw answered was found in the store in time. */

@@ -50,11 +50,15 @@ export async function storedLlmCalls(store: SpanStore, scenario: string, executi
 async function llmTotals(store: SpanStore, scenario: string, execution: string) {
   const [r] = await store.query<Record<string, unknown>>(
     `SELECT count() AS calls, countIf(status = 'error') AS errors, sum(input_tokens) AS input, sum(output_tokens) AS output,
-            sum(cost_micro_usd) AS cost, countIf(served_by_backup = 1) AS backup
+            sum(cost_micro_usd) AS cost, countIf(served_by_backup = 1) AS backup,
+            countIf(cache_hit = 1) AS cache_hits, sum(cache_saved_micro_usd) AS cache_saved
      FROM ${q(store, 'llm_calls')} WHERE scenario = {s:String} AND startsWith(run_id, {p:String})`,
     { s: scenario, p: `${execution}-` },
   );
-  return { calls: n(r?.calls), errors: n(r?.errors), input: n(r?.input), output: n(r?.output), cost: n(r?.cost), backup: n(r?.backup) };
+  return {
+    calls: n(r?.calls), errors: n(r?.errors), input: n(r?.input), output: n(r?.output), cost: n(r?.cost), backup: n(r?.backup),
+    cacheHits: n(r?.cache_hits), cacheSaved: n(r?.cache_saved),
+  };
 }
 
 async function toolTotals(store: SpanStore, traceIds: readonly string[]) {
@@ -84,7 +88,7 @@ export async function readGatewayView(
     if (complete || Date.now() > deadline) {
       return {
         llmCalls: llm.calls, llmErrors: llm.errors, inputTokens: llm.input, outputTokens: llm.output, costMicroUsd: llm.cost,
-        servedByBackup: llm.backup, toolCalls: tool.calls, toolErrors: tool.errors, complete,
+        servedByBackup: llm.backup, cacheHits: llm.cacheHits, cacheSavedMicroUsd: llm.cacheSaved, toolCalls: tool.calls, toolErrors: tool.errors, complete,
       };
     }
     await new Promise((r) => setTimeout(r, 150));
