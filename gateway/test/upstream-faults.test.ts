@@ -9,7 +9,8 @@ beforeAll(async () => {
       const c = simConfig(url);
       c.providers = [{ name: 'sim', kind: 'openai', baseUrl: `${url}/v1`, apiKey: { env: 'SIM_TEST_KEY' }, forwardHeaders: SIM_HEADERS, timeouts: { connectMs: 1000, firstByteMs: 400, totalMs: 5000 } }];
       c.providers.push({ name: 'dead', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', timeouts: { connectMs: 500, firstByteMs: 500, totalMs: 2000 } });
-      c.models = { ...c.models, 'dead-model': { provider: 'dead', model: 'x' } };
+      c.providers.push({ name: 'sim-short', kind: 'openai', baseUrl: `${url}/v1`, forwardHeaders: SIM_HEADERS, timeouts: { connectMs: 1000, firstByteMs: 400, totalMs: 800 } });
+      c.models = { ...c.models, 'dead-model': { provider: 'dead', model: 'x' }, 'short-total': { provider: 'sim-short', model: 'sim-fast' } };
       return c;
     },
   });
@@ -57,6 +58,17 @@ describe('upstream failures become 502/504 in the OpenAI shape, naming the provi
     const err = (await h.client.chat.completions.create({ model: 'sim-fast', messages: msg }, fault('stall')).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(504);
     expect(err.message).toMatch(/provider sim timed out/);
+  });
+
+  it('a stream that outlives the provider total timeout is cut with an error event', async () => {
+    const stream = await h.client.chat.completions.create({ model: 'short-total', messages: msg, stream: true }, fault('token-ms=50;output-tokens=200'));
+    let got = 0;
+    const err = await (async () => {
+      for await (const c of stream) if (c.choices[0]?.delta?.content) got++;
+    })().catch((e: unknown) => e);
+    expect(got).toBeGreaterThan(3);
+    expect(got).toBeLessThan(200);
+    expect((err as Error).message).toMatch(/did not finish within its total timeout of 800 ms/);
   });
 
   it('upstream 4xx the client caused passes through with its message', async () => {

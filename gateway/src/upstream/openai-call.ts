@@ -44,7 +44,7 @@ export async function callOpenAiCompatible(
 ): Promise<AttemptResult> {
   const req = buildOpenAiRequest(ctx, provider, target, endpoint, opts.credential, opts.traceHeaders);
   const t = provider.config.timeouts;
-  const { signal, release } = attemptSignal(opts.signal, t.totalMs, provider.name);
+  const startedMs = Date.now();
   let res;
   try {
     res = await provider.pool.request({
@@ -52,16 +52,16 @@ export async function callOpenAiCompatible(
       path: req.path,
       headers: req.headers,
       body: req.body,
-      signal,
-      headersTimeout: t.firstByteMs,
+      signal: opts.signal,
+      // Until the headers arrive the total timeout is the first-byte one (whichever is shorter).
+      headersTimeout: Math.min(t.firstByteMs, t.totalMs),
       bodyTimeout: t.firstByteMs,
     });
   } catch (err) {
-    release();
-    throw classifyTransportError(provider.name, signal.aborted && !opts.signal.aborted ? signal.reason : err, 'connect');
+    throw classifyTransportError(provider.name, err, 'connect');
   }
   const headers = res.headers as UpstreamHeaders;
-  res.body.once('close', release);
+  limitTotalTime(res.body as unknown as Readable, t.totalMs - (Date.now() - startedMs), provider.name, t.totalMs);
   if (res.statusCode < 200 || res.statusCode >= 300) {
     let raw = '';
     try {
@@ -106,25 +106,15 @@ export async function callOpenAiCompatible(
 }
 
 /**
- * The attempt's abort signal: the caller's (client gone, hedging loser) or the provider's
- * total timeout, whichever comes first. One controller and one timer per attempt, released
- * when the response body closes (cheaper than AbortSignal.any + AbortSignal.timeout).
+ * The provider's total timeout once the body is flowing: the body is destroyed with a
+ * timeout error, which the reader of the body (JSON or stream) then throws. A timer per call,
+ * cleared when the body closes; no extra AbortController on the hot path.
  */
-function attemptSignal(parent: AbortSignal, totalMs: number, provider: string): { signal: AbortSignal; release: () => void } {
-  const ac = new AbortController();
-  const onParent = () => ac.abort(parent.reason);
-  if (parent.aborted) ac.abort(parent.reason);
-  else parent.addEventListener('abort', onParent, { once: true });
+function limitTotalTime(body: Readable, remainingMs: number, provider: string, totalMs: number): void {
   const timer = setTimeout(() => {
-    ac.abort(new GatewayError('GW_UPSTREAM_TIMEOUT', `provider ${provider} did not finish within its total timeout of ${totalMs} ms`, { retryable: true, provider, clientCode: 'upstream_timeout' }));
-  }, totalMs);
-  return {
-    signal: ac.signal,
-    release: () => {
-      clearTimeout(timer);
-      parent.removeEventListener('abort', onParent);
-    },
-  };
+    body.destroy(new GatewayError('GW_UPSTREAM_TIMEOUT', `provider ${provider} did not finish within its total timeout of ${totalMs} ms`, { retryable: true, provider, clientCode: 'upstream_timeout' }));
+  }, Math.max(0, remainingMs));
+  body.once('close', () => clearTimeout(timer));
 }
 
 /** SSE bytes → chunk objects; throws when the stream breaks, is malformed or ends early. */
