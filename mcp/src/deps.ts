@@ -1,20 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { trace, type Tracer } from '@opentelemetry/api';
 import { processSecretSource, type SecretSource } from '../../gateway/src/config/secret-ref.js';
+import type { Identity } from '../../gateway/src/pipeline/context.js';
 
-/**
- * Who is calling. Structurally the gateway's `Identity` (gateway/src/pipeline/context.ts):
- * any identity it produces can be passed here. Never holds a secret.
- */
-export interface McpIdentity {
-  method: 'anonymous' | 'virtual-key' | 'jwt';
-  agent: string;
-  team?: string;
-  keyId?: string;
-  costCenter?: string;
-  claims?: Readonly<Record<string, unknown>>;
-  admin?: boolean;
-}
+/** Who is calling: the gateway's own identity (one identity for LLM and tool calls). */
+export type McpIdentity = Identity;
 
 /** One tool as the policy sees it: upstream server, its own tool name, the name the agent used. */
 export interface ToolRef {

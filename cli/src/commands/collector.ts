@@ -1,22 +1,14 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startCollectorProcess } from '../../../collector/src/index.js';
 import { createLogger } from '../../../gateway/src/logger.js';
-import { ConfigError, loadStartupConfig } from '../../../gateway/src/main.js';
+import { loadCliConfig } from './cli-config.js';
 
 /** `sluice collector [--port N] [--config FILE]`: the OTLP collector alone (scale-out). */
 export async function runCollector(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, host: { type: 'string' }, config: { type: 'string' } } });
-  let config;
-  try {
-    config = await loadStartupConfig({ configPath: values.config ?? (existsSync('sluice.yaml') ? 'sluice.yaml' : undefined) });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const loaded = await loadCliConfig(values.config);
+  if ('exitCode' in loaded) return loaded.exitCode;
+  const { config } = loaded;
   const logger = createLogger(process.env.SLUICE_LOG_LEVEL ?? 'info');
   const proc = await startCollectorProcess({
     collector: config.collector,

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runQuery } from '../../../collector/src/index.js';
-import { ConfigError, loadStartupConfig } from '../../../gateway/src/main.js';
-import { existsSync } from 'node:fs';
+import { loadCliConfig } from './cli-config.js';
 
 /**
  * `sluice query "SQL" [--format F] [--config FILE]`: read-only SQL against the configured
@@ -14,16 +13,9 @@ export async function runQueryCommand(argv: string[]): Promise<number> {
     process.stderr.write('usage: sluice query "SQL" [--format JSONEachRow|CSV|Pretty|…] [--config FILE]\n');
     return 2;
   }
-  let config;
-  try {
-    config = await loadStartupConfig({ configPath: values.config ?? (existsSync('sluice.yaml') ? 'sluice.yaml' : undefined) });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+  const loaded = await loadCliConfig(values.config);
+  if ('exitCode' in loaded) return loaded.exitCode;
+  const { config } = loaded;
   try {
     const r = await runQuery({ sql, format: values.format ?? 'PrettyCompactMonoBlock', config: config.store, dataDir: config.server.dataDir, env: process.env, ...(values.url ? { gatewayUrl: values.url } : {}) });
     process.stdout.write(r.output.endsWith('\n') ? r.output : `${r.output}\n`);

@@ -6,15 +6,8 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string | undefi
   return key !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-export interface IdentityFacts {
-  method: Identity['method'];
-  agent: string;
-  team?: string;
-  keyId?: string;
-  costCenter?: string;
-  claims?: Readonly<Record<string, unknown>>;
-  admin?: boolean;
-}
+/** What a credential says about its holder, before the operator's declarations complete it. */
+export type IdentityFacts = Identity;
 
 /**
  * Completes what a credential says with the operator's declarations: the agent's team,

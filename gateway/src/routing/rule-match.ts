@@ -1,4 +1,5 @@
 import type { NumberRange, RuleCondition } from '../config/sections/models.js';
+import { globMatch } from '../identity/glob.js';
 
 /** What routing rules can see of a request. `inputTokens` is counted only if a rule asks. */
 export interface RequestFacts {
@@ -14,33 +15,13 @@ export interface RequestFacts {
   readonly attrs: Readonly<Record<string, unknown>>;
 }
 
+/** Whole-string glob (`*` any run, `?` one character): the one identity's policies use. */
+export { globMatch };
+
 export type FactsPredicate = (f: RequestFacts) => boolean;
 
 /** Span attributes that mark a request as sensitive (set by the guardrails stage). */
 export const SENSITIVE_ATTRS = { hits: 'sluice.guardrail.hits', flag: 'sluice.sensitive' } as const;
-
-/** Whole-string glob: `*` any run (also `/`), `?` one character; iterative, no RegExp. */
-export function globMatch(pattern: string, value: string): boolean {
-  let p = 0;
-  let v = 0;
-  let star = -1;
-  let resume = 0;
-  while (v < value.length) {
-    const c = pattern[p];
-    if (c === '*') {
-      star = p++;
-      resume = v;
-    } else if (c !== undefined && (c === '?' || c === value[v])) {
-      p++;
-      v++;
-    } else if (star !== -1) {
-      p = star + 1;
-      v = ++resume;
-    } else return false;
-  }
-  while (pattern[p] === '*') p++;
-  return p === pattern.length;
-}
 
 const list = (v: string | readonly string[]): readonly string[] => (typeof v === 'string' ? [v] : v);
 
