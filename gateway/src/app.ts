@@ -69,11 +69,6 @@ export interface GatewayApp {
   stopAccepting(): void;
 }
 
-interface Snapshot {
-  config: Config;
-  providers: ProviderRegistry;
-}
-
 const ROUTES: Record<string, { method: string; api: ApiFlavor; op?: Operation }> = {
   '/v1/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
   '/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
@@ -87,14 +82,26 @@ const ROUTES: Record<string, { method: string; api: ApiFlavor; op?: Operation }>
 
 /** The gateway's HTTP handler: routing of paths, the policy pipeline, relay, spans. */
 export function createGatewayApp(initial: Config, deps: GatewayDeps, features: GatewayFeatures = {}): GatewayApp {
-  let snap: Snapshot = { config: initial, providers: buildProviderRegistry(initial, deps.pools, deps.secrets) };
+  // One provider registry per config: a request finishing on the config it started with
+  // after a reload reuses that config's registry (no secret re-reads on the request path).
+  const registries = new WeakMap<Config, ProviderRegistry>();
+  const registryFor = (config: Config): ProviderRegistry => {
+    let r = registries.get(config);
+    if (!r) {
+      r = buildProviderRegistry(config, deps.pools, deps.secrets);
+      registries.set(config, r);
+    }
+    return r;
+  };
+  let snap = { config: initial };
+  registryFor(initial);
   let inFlight = 0;
   let accepting = true;
   const idleWaiters = new Set<() => void>();
   const attemptDeps: AttemptDeps = {
     tracer: deps.telemetry.tracer,
     propagator: deps.telemetry.propagator,
-    providers: (ctx) => (ctx.config === snap.config ? snap.providers : buildProviderRegistry(ctx.config, deps.pools, deps.secrets)),
+    providers: (ctx) => registryFor(ctx.config),
     credentialFor: features.credentialFor,
   };
   const terminal = (features.terminal ?? createBasicRouter)(attemptDeps);
@@ -210,7 +217,8 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       if (!features.mcp?.handleUpgrade?.(req, socket, head)) socket.destroy();
     },
     reload(config) {
-      snap = { config, providers: buildProviderRegistry(config, deps.pools, deps.secrets) };
+      registryFor(config);
+      snap = { config };
     },
     config: () => snap.config,
     inFlight: () => inFlight,
