@@ -1,7 +1,6 @@
 import type { AttemptDeps, AttemptInfo } from './attempt.js';
 import { type AttemptEnv, type AttemptFailed, type RunningAttempt, startAttempt } from './attempt-runner.js';
 import { backoffDelayMs } from './backoff.js';
-import { deadlinePassed } from './cancel-reasons.js';
 import { failureKind, retriesSameTarget } from './failure-kind.js';
 import { type FailoverRecord, recordFailover } from './failover-attrs.js';
 import { RaceLost, raceWithHedges } from './hedge-race.js';
@@ -38,9 +37,7 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
   const { registry, now } = env;
   // The deadline runs on the request's clock (`ctx.now`, from receipt); target state on the router's.
   const deadlineAtMs = ctx.receivedAtMs + settings.deadlineMs;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(deadlinePassed()), Math.max(0, deadlineAtMs - ctx.now()));
-  const attemptEnv: AttemptEnv = { ctx, deps: env.deps, registry, settings, now, deadline: deadline.signal };
+  const attemptEnv: AttemptEnv = { ctx, deps: env.deps, registry, settings, now, deadlineAtMs };
   const rec: FailoverRecord = { attempts: 0, path: [], skipped: new Map(plan.skipped.map((s) => [s.id, s])), reason: undefined, servedBy: undefined };
   const tried = new Map<number, Tried>();
   /** Indexes an attempt was started on (a hedge never goes to one of these). */
@@ -132,8 +129,8 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
       if (!next) break;
       if (next.waitMs > 0) {
         if (ctx.now() + next.waitMs >= deadlineAtMs) throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError);
-        await sleep(next.waitMs, AbortSignal.any([ctx.signal, deadline.signal]));
-        if (deadline.signal.aborted) throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError);
+        await sleep(next.waitMs, ctx.signal); // never past the deadline: checked just above
+        if (ctx.now() >= deadlineAtMs) throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError);
         if (ctx.signal.aborted) throw lastError ?? deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts);
         retries++;
       }
@@ -168,7 +165,6 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
     if (lastError) throw lastError;
     throw noHealthyTarget(plan.groupName, [...rec.skipped.values()], now());
   } finally {
-    clearTimeout(timer);
     recordFailover(ctx, plan, rec);
   }
 }
