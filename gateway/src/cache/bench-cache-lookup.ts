@@ -8,6 +8,7 @@ import type { CachedAnswer } from './cached-answer.js';
 import { ClickHouseTier, type StoredEntry } from './clickhouse-tier.js';
 import { HotTier, entrySizeBytes } from './hot-tier.js';
 import { normalise } from './vector-set.js';
+import { createRng } from '../../../scenarios/src/sim/index.js';
 
 export interface CacheBenchOptions {
   /** Entries in each tier. */
@@ -48,16 +49,10 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-/** Deterministic pseudo-random numbers in [-0.5, 0.5) (mulberry32). */
+/** Deterministic pseudo-random numbers in [-0.5, 0.5) (the simulator's PRNG, centred). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = createRng(seed);
+  return () => next() - 0.5;
 }
 
 interface Fixture {

@@ -1,16 +1,8 @@
-/** A seeded PRNG (mulberry32): fast, 32-bit state, good enough for simulation. */
-export type Random = () => number;
+import { type Rng, createRng } from '../sim/index.js';
 
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return function next() {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded source of uniform numbers in [0, 1): the LLM simulator's PRNG. */
+export type Random = Rng;
+export const seededRandom = (seed: number): Random => createRng(seed);
 
 const WORDS = [
   'gateway', 'ledger', 'stream', 'token', 'budget', 'agent', 'policy', 'trace', 'span', 'upstream',

@@ -14,6 +14,6 @@ export {
   type ModelProfile,
   type ModelProfileInput,
 } from './profiles.js';
-export { DistributionSchema, type Distribution, type DistributionInput } from './random.js';
+export { DistributionSchema, createRng, type Distribution, type DistributionInput, type Rng } from './random.js';
 export { QuotaSchema, type QuotaLimits } from './quota.js';
 export { cosineSimilarity } from './embeddings.js';

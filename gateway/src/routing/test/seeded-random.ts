@@ -1,11 +1,4 @@
-/** mulberry32: a tiny seeded PRNG so tests that draw at random replay exactly. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '../../../../scenarios/src/sim/index.js';
+
+/** A seeded PRNG (the simulator's) so tests that draw at random replay exactly. */
+export const seededRandom = (seed: number): (() => number) => createRng(seed);
