@@ -17,9 +17,10 @@ export interface BenchAuth {
  */
 export type TracingMode = { kind: 'off' } | { kind: 'in-process' } | { kind: 'remote'; collectorUrl: string };
 
-export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, tracing: TracingMode): string {
-  const file = join(dir, `${tracing.kind}.yaml`);
-  const data = join(dir, tracing.kind);
+export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, tracing: TracingMode, authOnly = false): string {
+  const name = authOnly ? 'auth-only' : tracing.kind;
+  const file = join(dir, `${name}.yaml`);
+  const data = join(dir, name);
   mkdirSync(data, { recursive: true });
   const sim = { provider: 'sim', model: 'sim-fast' };
   writeFileSync(file, stringify({
@@ -35,6 +36,14 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
     },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1` }],
     models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-masked': sim, 'sim-budgeted': sim, 'sim-cached': sim },
+    ...(authOnly ? {} : policySections()),
+  }));
+  return file;
+}
+
+/** The policy features the bench switches on per model name. */
+function policySections(): Record<string, unknown> {
+  return {
     guardrails: {
       rules: [
         // Request side (the issue's throughput figure) and, separately, response-side stream
@@ -54,6 +63,5 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
     },
     cache: { mode: 'off', models: { 'sim-cached': { mode: 'on' } } },
     rateLimits: { rules: [{ name: 'bench-rpm', per: 'agent', match: { model: 'sim-budgeted' }, requests: 100_000_000, tokens: 1_000_000_000, period: 'minute' }] },
-  }));
-  return file;
+  };
 }

@@ -16,25 +16,32 @@ export interface FeatureVariant {
  * The cost of each policy feature on one gateway process: the same simulator behind model
  * names with the feature on, and the same requests with a virtual key or a JWT, alternating.
  */
-export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: string }, rounds: number, phaseMs: number, connections: number): Promise<string> {
+export async function benchFeatures(gw: Proc, authGw: Proc, creds: { virtualKey: string; jwt: string }, rounds: number, phaseMs: number, connections: number): Promise<string> {
   const t: Target = { name: 'sluice', url: gw.url };
+  const authT: Target = { name: 'sluice-auth-only', url: authGw.url };
+  // Auth is compared on a gateway with no other policy, so only the credential check differs.
+  const authVariants: FeatureVariant[] = [
+    { name: 'no auth (anonymous), auth-only gateway', body: chatBody('sim-fast', PII_PROMPT) },
+    { name: 'virtual key, auth-only gateway', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.virtualKey}` } },
+    { name: 'JWT (static key, verified-token cache), auth-only gateway', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.jwt}` } },
+  ];
   const variants: FeatureVariant[] = [
     { name: 'baseline (anonymous, no policy)', body: chatBody('sim-fast', PII_PROMPT) },
-    { name: 'virtual key', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.virtualKey}` } },
-    { name: 'JWT (static key, verified-token cache)', body: chatBody('sim-fast', PII_PROMPT), headers: { authorization: `Bearer ${creds.jwt}` } },
     { name: 'built-in request guardrails (PII + locations, prompt full of PII)', body: chatBody('sim-guarded', PII_PROMPT) },
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
     { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
-  for (const v of variants) await closedLoop(t, CHAT, v.body, 16, 500, v.headers);
+  const all: Array<[Target, FeatureVariant]> = [...authVariants.map((v): [Target, FeatureVariant] => [authT, v]), ...variants.map((v): [Target, FeatureVariant] => [t, v])];
+  for (const [target, v] of all) await closedLoop(target, CHAT, v.body, 16, 1000, v.headers);
   const rps: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const v of variants) {
-      const res = await closedLoop(t, CHAT, v.body, connections, phaseMs, v.headers);
+    for (const [target, v] of all) {
+      const res = await closedLoop(target, CHAT, v.body, connections, phaseMs, v.headers);
       if (res.errors) console.error(`  ${v.name}: ${res.errors} errors`);
       (rps[v.name] ??= []).push(res.rps);
     }
   }
+  const authBase = median(rps[authVariants[0].name]);
   const base = median(rps[variants[0].name]);
   const ttftPlain: number[] = [];
   const ttftGuarded: number[] = [];
@@ -42,7 +49,8 @@ export async function benchFeatures(gw: Proc, creds: { virtualKey: string; jwt: 
     ttftPlain.push((await streamTtft(t, CHAT, streamBody('sim-fast', PII_PROMPT), 150)).p50);
     ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-masked', PII_PROMPT), 150)).p50);
   }
-  return table('Cost of policy features (issues 4, 5, 8), one gateway process, 64 connections', ['variant', 'req/s', 'vs baseline'], [
+  return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline'], [
+    ...authVariants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / authBase, 3)}×`]),
     ...variants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / base, 3)}×`]),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`],
   ]);

@@ -42,7 +42,12 @@ async function main() {
       console.log(await benchCore(sim, bare, plain, { rounds: ROUNDS, phaseMs: PHASE_MS, rate: RATE, connections: CONNECTIONS }));
       await bare.stop();
     }
-    if (want('features')) console.log(await benchFeatures(plain, { virtualKey, jwt }, ROUNDS, PHASE_MS, CONNECTIONS));
+    if (want('features')) {
+      const authOnly = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'off' }, true), '--port', '0']);
+      procs.push(authOnly);
+      console.log(await benchFeatures(plain, authOnly, { virtualKey, jwt }, ROUNDS, PHASE_MS, CONNECTIONS));
+      await authOnly.stop();
+    }
     if (want('tracing')) {
       const traced = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'in-process' }), '--port', '0']);
       procs.push(traced);
