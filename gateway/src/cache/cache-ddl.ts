@@ -20,7 +20,9 @@ export const vectorTableOf = (c: CacheDdlContext, dims: number): string => `${c.
  * `llm_cache`: every cached answer, the source of truth. A refresh inserts a newer row for
  * the same key and the newest row wins (ReplacingMergeTree by `created_at`; lookups read
  * the newest row, so merges need not have happened); a dropped entry is a newer row that
- * has already expired. Rows leave a day after they expire.
+ * has already expired. Rows leave a day after they expire. Small granules (256 rows): every
+ * read is a point lookup by (tenant, key), and a granule is the least that is read and
+ * decompressed — at the default 8192 rows that is megabytes of answers per lookup.
  */
 export function cacheTableDdl(c: CacheDdlContext): string {
   return `CREATE TABLE IF NOT EXISTS ${q(c.database)}.${q(c.table)}${onCluster(c)} (
@@ -39,7 +41,8 @@ export function cacheTableDdl(c: CacheDdlContext): string {
   embedding Array(Float32)
 ) ENGINE = ${engine(c, 'ReplacingMergeTree', 'created_at')}
 ORDER BY (tenant, key)
-TTL toDateTime(expires_at) + INTERVAL 1 DAY`;
+TTL toDateTime(expires_at) + INTERVAL 1 DAY
+SETTINGS index_granularity = 256`;
 }
 
 /**
