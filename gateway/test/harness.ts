@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { tracing } from '@opentelemetry/sdk-node';
 import OpenAI from 'openai';
@@ -56,6 +57,19 @@ export function simConfig(simUrl: string, extra: Partial<ConfigInput> = {}): Con
       'sim-embed': { provider: 'sim', model: 'sim-embed' },
     },
     ...extra,
+  };
+}
+
+/**
+ * Config sections that turn on tracing into the in-process collector and an embedded store
+ * under `dir`, flushing quickly so tests find rows within a second or two.
+ */
+export function storeSections(dir: string): Partial<ConfigInput> {
+  return {
+    server: { dataDir: dir },
+    telemetry: { enabled: true, batch: { scheduledDelayMs: 100 } },
+    collector: { enabled: true, port: 0, spool: { dir: join(dir, 'spool') }, batch: { flushMs: 200 } },
+    store: { path: join(dir, 'chdb') },
   };
 }
 

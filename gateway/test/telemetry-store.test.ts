@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, eventually, simConfig, startHarness } from './harness.js';
+import { type Harness, eventually, simConfig, startHarness, storeSections } from './harness.js';
 
 // End to end: the openai SDK → gateway → OTLP/HTTP → in-process collector → chDB.
 const dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-store-'));
@@ -11,10 +11,7 @@ beforeAll(async () => {
   h = await startHarness({
     config: (url) => ({
       ...simConfig(url),
-      server: { dataDir: dir },
-      telemetry: { enabled: true, batch: { scheduledDelayMs: 100 } },
-      collector: { enabled: true, port: 0, spool: { dir: join(dir, 'spool') }, batch: { flushMs: 200 } },
-      store: { path: join(dir, 'chdb') },
+      ...storeSections(dir),
     }),
     gateway: { collectorPort: 0 },
   });

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Tracer } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, simConfig, startHarness, type Harness } from '../../gateway/test/harness.js';
+import { eventually, simConfig, startHarness, storeSections, type Harness } from '../../gateway/test/harness.js';
 import { McpSectionSchema } from '../src/config.js';
 import { createMcpGateway, type McpGateway } from '../src/gateway.js';
 
@@ -40,10 +40,7 @@ describe('every MCP tool call is a row in tool_calls', () => {
     h = await startHarness({
       config: (url) => ({
         ...simConfig(url),
-        server: { dataDir: dir },
-        telemetry: { enabled: true, batch: { scheduledDelayMs: 100 } },
-        collector: { enabled: true, port: 0, spool: { dir: join(dir, 'spool') }, batch: { flushMs: 200 } },
-        store: { path: join(dir, 'chdb') },
+        ...storeSections(dir),
       }),
       gateway: { collectorPort: 0, features: { mcp } },
     });
