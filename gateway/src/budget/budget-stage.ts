@@ -1,7 +1,9 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
+import type { BudgetsSection } from '../config/sections/budgets.js';
 import { GatewayError } from '../errors.js';
 import type { RequestCtx } from '../pipeline/context.js';
 import type { Outcome, StreamOutcome } from '../pipeline/outcome.js';
+import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Stage } from '../pipeline/stage.js';
 import { applicableBudgets, type ApplicableBudget } from './applicable-budgets.js';
 import { budgetExceededError } from './budget-errors.js';
@@ -19,7 +21,7 @@ const modelOf = (ctx: RequestCtx): string => ctx.model;
 const servedTarget = (ctx: RequestCtx): string | undefined => ctx.target?.id;
 
 /** Soft thresholds: warn, record an event, and maybe switch the call to a cheaper model. */
-function applySoftThresholds(ctx: RequestCtx, ledger: BudgetLedger, budgets: ApplicableBudget[]): void {
+function applySoftThresholds(ctx: RequestCtx, ledger: BudgetLedger, budgets: readonly ApplicableBudget[]): void {
   const hits = softThresholdHits(budgets, (b) => ledger.status(b.ref));
   if (hits.length === 0) return;
   const to = downgradeTarget(hits, modelOf(ctx));
@@ -49,13 +51,15 @@ function unpricedError(model: string, budget: string): GatewayError {
  * grow. Every call with a known price gets `sluice.cost`, budgets or not.
  */
 export function budgetStage(ledger: BudgetLedger): Stage {
+  // Which budgets apply depends only on the config, the caller and the model: resolved once.
+  const applicable = new CallerMemo((section: BudgetsSection, identity, model) => applicableBudgets(section, identity, model, 'llm'));
   return async function budget(ctx, next) {
     const section = ctx.config.budgets;
-    let budgets = ctx.identity ? applicableBudgets(section, ctx.identity, modelOf(ctx), 'llm') : [];
+    let budgets: readonly ApplicableBudget[] = ctx.identity ? applicable.get(section, ctx.identity, modelOf(ctx)) : [];
     if (budgets.length > 0 && ctx.identity) {
       const before = modelOf(ctx);
       applySoftThresholds(ctx, ledger, budgets);
-      if (modelOf(ctx) !== before) budgets = applicableBudgets(section, ctx.identity, modelOf(ctx), 'llm');
+      if (modelOf(ctx) !== before) budgets = applicable.get(section, ctx.identity, modelOf(ctx));
     }
     const model = modelOf(ctx);
     const price = reservePrice(ctx.config, model);
@@ -99,7 +103,7 @@ export function budgetStage(ledger: BudgetLedger): Stage {
 interface Settle {
   ctx: RequestCtx;
   ledger: BudgetLedger;
-  budgets: ApplicableBudget[];
+  budgets: readonly ApplicableBudget[];
   reservation: Reservation;
   price: Price | undefined;
   est: CallEstimate;

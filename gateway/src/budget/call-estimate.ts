@@ -14,6 +14,30 @@ export const priceNames = (provider: string, upstreamModel: string, clientModel:
  * default charge is configured.
  */
 export function reservePrice(config: Config, model: string): Price | undefined {
+  return memoized(reserved, config, model, () => computeReservePrice(config, model));
+}
+
+// Prices depend only on the config snapshot and the names: resolved once per snapshot.
+const reserved = new WeakMap<Config, Map<string, Price | null>>();
+const served = new WeakMap<Config, Map<string, Price | null>>();
+const MAX_MEMO_KEYS = 4096;
+
+function memoized(memo: WeakMap<Config, Map<string, Price | null>>, config: Config, key: string, compute: () => Price | undefined): Price | undefined {
+  let m = memo.get(config);
+  if (!m) {
+    m = new Map();
+    memo.set(config, m);
+  }
+  let p = m.get(key);
+  if (p === undefined) {
+    p = compute() ?? null;
+    if (m.size >= MAX_MEMO_KEYS) m.clear();
+    m.set(key, p);
+  }
+  return p ?? undefined;
+}
+
+function computeReservePrice(config: Config, model: string): Price | undefined {
   const table = priceTableFor(config.budgets.pricing);
   const resolved = resolveModel(config, model);
   if (!resolved) return table.lookup([model]) ?? table.fallback;
@@ -29,6 +53,10 @@ export function reservePrice(config: Config, model: string): Price | undefined {
 /** The price of the target that served a call (`provider/model` id), else undefined. */
 export function servedPrice(config: Config, targetId: string | undefined, clientModel: string): Price | undefined {
   if (targetId === undefined) return undefined;
+  return memoized(served, config, `${targetId}\u0000${clientModel}`, () => computeServedPrice(config, targetId, clientModel));
+}
+
+function computeServedPrice(config: Config, targetId: string, clientModel: string): Price | undefined {
   const slash = targetId.indexOf('/');
   if (slash <= 0) return undefined;
   const table = priceTableFor(config.budgets.pricing);

@@ -54,7 +54,7 @@ export function recordCharge(ctx: RequestCtx, ledger: BudgetLedger, budgets: rea
   let leftUsd: number | undefined;
   let leftTokens: number | undefined;
   for (const b of budgets) {
-    const s = ledger.status(b.ref);
+    const s = ledger.held(b.ref);
     let fraction = 0;
     if (b.ref.limitMicroUsd !== undefined) {
       const left = b.ref.limitMicroUsd - s.spent.costMicroUsd - s.reserved.costMicroUsd;

@@ -1,4 +1,4 @@
-import { countTextTokens, messagesText } from '../metering/count-tokens.js';
+import { countTextTokens, messagesText, messagesTextBytes } from '../metering/count-tokens.js';
 
 /** A request's input tokens: a free upper bound, and the exact count (gpt-tokenizer) on demand. */
 export interface InputCount {
@@ -32,10 +32,9 @@ export function inputCount(body: Record<string, unknown>, operation: 'chat' | 'e
     c = lazy(upper, () => items.reduce<number>((n, x) => n + (typeof x === 'string' ? countTextTokens(x) : Array.isArray(x) ? x.length : 1), 0));
   } else {
     const messages = Array.isArray(body.messages) ? body.messages : [];
-    const text = messagesText(messages);
     const tools = Array.isArray(body.tools) ? JSON.stringify(body.tools) : '';
     const framing = 4 * messages.length + 3;
-    c = lazy(Buffer.byteLength(text) + Buffer.byteLength(tools) + framing, () => countTextTokens(text) + countTextTokens(tools) + framing);
+    c = lazy(messagesTextBytes(messages) + Buffer.byteLength(tools) + framing, () => countTextTokens(messagesText(messages)) + countTextTokens(tools) + framing);
   }
   memo.set(body, c);
   return c;

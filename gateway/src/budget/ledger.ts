@@ -61,6 +61,24 @@ export function layoutFor(spec: WindowSpec, nowMs: number): BucketLayout & { win
   return { originMs: 0, bucketMs, key: `rolling|${bucketMs}`, window };
 }
 
+type Layout = BucketLayout & { window: WindowBounds };
+const layouts = new WeakMap<WindowSpec, Layout>();
+
+/**
+ * `layoutFor`, reused per window spec while it holds: a calendar layout until its window
+ * ends, a rolling layout always (only its window slides with the clock).
+ */
+function currentLayout(spec: WindowSpec, nowMs: number): Layout {
+  const hit = layouts.get(spec);
+  if (hit) {
+    if (spec.kind === 'rolling') return { originMs: hit.originMs, bucketMs: hit.bucketMs, key: hit.key, window: windowAt(spec, nowMs) };
+    if (nowMs >= hit.window.startMs && nowMs < hit.window.endMs) return hit;
+  }
+  const fresh = layoutFor(spec, nowMs);
+  layouts.set(spec, fresh);
+  return fresh;
+}
+
 const counterKey = (name: string, subject: string) => `${name}\u0000${subject}`;
 
 /**
@@ -86,7 +104,7 @@ export class BudgetLedger {
 
   /** The counter of `ref`, moved to the current window (calendar reset, rolling eviction). */
   counter(name: string, subject: string, spec: WindowSpec, nowMs = this.#now()): { counter: SpendCounter; window: WindowBounds } {
-    const layout = layoutFor(spec, nowMs);
+    const layout = currentLayout(spec, nowMs);
     const key = counterKey(name, subject);
     let c = this.#counters.get(key);
     if (!c) {
@@ -95,6 +113,11 @@ export class BudgetLedger {
     } else if (c.layout.key !== layout.key) c.relayout(layout);
     if (spec.kind === 'rolling') c.evict(layout.window.startMs);
     return { counter: c, window: layout.window };
+  }
+
+  /** What `ref` has spent and holds now (`status` without the window; for per-call span attributes). */
+  held(ref: BudgetRef): { spent: Amount; reserved: Amount } {
+    return this.counter(ref.name, ref.subject, ref.window).counter;
   }
 
   status(ref: BudgetRef, nowMs = this.#now()): BudgetStatus {

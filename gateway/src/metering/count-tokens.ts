@@ -9,30 +9,46 @@ export function countTextTokens(text: string): number {
   return text === '' ? 0 : countTokens(text);
 }
 
-/** Concatenated text of chat messages (string content, text parts, tool call arguments). */
-export function messagesText(messages: unknown): string {
-  if (!Array.isArray(messages)) return '';
-  const parts: string[] = [];
+/** Calls `visit` with each text of chat messages, in order (role, string content, text parts, tool call names and arguments). */
+function eachMessageText(messages: unknown, visit: (text: string) => void): void {
+  if (!Array.isArray(messages)) return;
   for (const m of messages) {
     if (m === null || typeof m !== 'object') continue;
     const msg = m as Record<string, unknown>;
-    if (typeof msg.role === 'string') parts.push(msg.role);
+    if (typeof msg.role === 'string') visit(msg.role);
     const content = msg.content;
-    if (typeof content === 'string') parts.push(content);
+    if (typeof content === 'string') visit(content);
     else if (Array.isArray(content)) {
       for (const p of content) {
-        if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') parts.push((p as { text: string }).text);
+        if (p && typeof p === 'object' && typeof (p as { text?: unknown }).text === 'string') visit((p as { text: string }).text);
       }
     }
     if (Array.isArray(msg.tool_calls)) {
       for (const tc of msg.tool_calls) {
         const fn = (tc as { function?: { name?: unknown; arguments?: unknown } })?.function;
-        if (typeof fn?.name === 'string') parts.push(fn.name);
-        if (typeof fn?.arguments === 'string') parts.push(fn.arguments);
+        if (typeof fn?.name === 'string') visit(fn.name);
+        if (typeof fn?.arguments === 'string') visit(fn.arguments);
       }
     }
   }
+}
+
+/** Concatenated text of chat messages (string content, text parts, tool call arguments), newline-joined. */
+export function messagesText(messages: unknown): string {
+  const parts: string[] = [];
+  eachMessageText(messages, (t) => parts.push(t));
   return parts.join('\n');
+}
+
+/** UTF-8 length of `messagesText(messages)`, without building it. */
+export function messagesTextBytes(messages: unknown): number {
+  let bytes = 0;
+  let n = 0;
+  eachMessageText(messages, (t) => {
+    bytes += Buffer.byteLength(t);
+    n++;
+  });
+  return bytes + Math.max(0, n - 1);
 }
 
 /** Estimated input tokens of a chat request: message text plus ~4 tokens of framing per message. */

@@ -1,7 +1,9 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
+import type { RateLimitsSection } from '../config/sections/rate-limits.js';
 import { GatewayError, isClientFault } from '../errors.js';
 import { inputCount } from '../budget/input-count.js';
 import type { RequestCtx, Usage } from '../pipeline/context.js';
+import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Outcome } from '../pipeline/outcome.js';
 import type { Stage } from '../pipeline/stage.js';
 import { rateChecks } from './rate-checks.js';
@@ -49,10 +51,12 @@ const actualTokens = (ctx: RequestCtx, u: Usage | undefined, fallback: () => num
  * request) gives its request back.
  */
 export function rateLimitStage(limiter: RateLimiter): Stage {
+  // Which limits apply depends only on the config, the caller and the model: resolved once.
+  const applicable = new CallerMemo((section: RateLimitsSection, identity, model) => rateChecks(section, identity, { model }, 'llm'));
   return async function rateLimit(ctx, next) {
     const section = ctx.config.rateLimits;
     if (!ctx.identity || section.rules.length === 0) return next();
-    const checks = rateChecks(section, ctx.identity, { model: ctx.model }, 'llm');
+    const checks = applicable.get(section, ctx.identity, ctx.model);
     if (checks.length === 0) return next();
     const countsTokens = checks.some((c) => c.rule.tokens !== undefined);
     // The input's byte bound first (no tokenizer); the exact count only when the bound does not fit.

@@ -8,6 +8,8 @@ export interface RateCheck {
   key: string;
 }
 
+const stateKey = (unit: 'requests' | 'tokens', c: RateCheck): string => `${unit}\u0000${c.key}`;
+
 /** How one limit (requests or tokens of one rule) stands after a take. */
 export interface LimitState {
   rule: string;
@@ -32,8 +34,21 @@ export interface RateTicket {
 
 export type TakeResult = { ok: true; ticket: RateTicket; states: LimitState[] } | { ok: false; refusals: RateRefusal[]; states: LimitState[] };
 
-const reqLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => (r.requests === undefined ? undefined : { limit: r.requests, periodMs: r.periodMs });
-const tokLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => (r.tokens === undefined ? undefined : { limit: r.tokens, periodMs: r.periodMs });
+// A rule's two GCRA limits, built once per rule object.
+const limitsOf = new WeakMap<RateLimitRuleConfig, { requests?: GcraLimit; tokens?: GcraLimit }>();
+function limits(r: RateLimitRuleConfig): { requests?: GcraLimit; tokens?: GcraLimit } {
+  let l = limitsOf.get(r);
+  if (!l) {
+    l = {
+      requests: r.requests === undefined ? undefined : { limit: r.requests, periodMs: r.periodMs },
+      tokens: r.tokens === undefined ? undefined : { limit: r.tokens, periodMs: r.periodMs },
+    };
+    limitsOf.set(r, l);
+  }
+  return l;
+}
+const reqLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).requests;
+const tokLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).tokens;
 
 // Idle keys are dropped once their bucket is full again; sweep at most this often.
 const SWEEP_EVERY_TAKES = 10_000;
@@ -57,16 +72,19 @@ export class RateLimiter {
     const pending: Array<[string, number]> = [];
     const states: LimitState[] = [];
     const refusals: RateRefusal[] = [];
+    const takeOne = (c: RateCheck, unit: 'requests' | 'tokens', limit: GcraLimit, cost: number) => {
+      const k = stateKey(unit, c);
+      const d = gcraTake(limit, this.#tat.get(k) ?? nowMs, cost, nowMs);
+      const state: LimitState = { rule: c.rule.name, unit, limit: limit.limit, remaining: d.remaining, resetMs: d.resetMs };
+      states.push(state);
+      if (d.allowed) pending.push([k, d.tatMs]);
+      else refusals.push({ ...state, retryAfterMs: d.retryAfterMs, needed: cost });
+    };
     for (const c of checks) {
-      for (const [unit, limit, cost] of [['requests', reqLimit(c.rule), requests], ['tokens', tokLimit(c.rule), tokens]] as const) {
-        if (!limit) continue;
-        const k = `${unit}\u0000${c.key}`;
-        const d = gcraTake(limit, this.#tat.get(k) ?? nowMs, cost, nowMs);
-        const state = { rule: c.rule.name, unit, limit: limit.limit, remaining: d.remaining, resetMs: d.resetMs };
-        states.push(state);
-        if (d.allowed) pending.push([k, d.tatMs]);
-        else refusals.push({ ...state, retryAfterMs: d.retryAfterMs, needed: cost });
-      }
+      const rl = reqLimit(c.rule);
+      if (rl) takeOne(c, 'requests', rl, requests);
+      const tl = tokLimit(c.rule);
+      if (tl) takeOne(c, 'tokens', tl, tokens);
     }
     if (refusals.length > 0) return { ok: false, refusals, states };
     for (const [k, tat] of pending) this.#tat.set(k, tat);
@@ -80,9 +98,9 @@ export class RateLimiter {
     const nowMs = this.#now();
     for (const c of ticket.checks) {
       const tl = tokLimit(c.rule);
-      if (tl && actualTokens !== ticket.tokens) this.#adjust(`tokens\u0000${c.key}`, tl, actualTokens - ticket.tokens, nowMs);
+      if (tl && actualTokens !== ticket.tokens) this.#adjust(stateKey('tokens', c), tl, actualTokens - ticket.tokens, nowMs);
       const rl = reqLimit(c.rule);
-      if (rl && refundRequest) this.#adjust(`requests\u0000${c.key}`, rl, -1, nowMs);
+      if (rl && refundRequest) this.#adjust(stateKey('requests', c), rl, -1, nowMs);
     }
   }
 
@@ -91,7 +109,7 @@ export class RateLimiter {
     const limit = unit === 'requests' ? reqLimit(check.rule) : tokLimit(check.rule);
     if (!limit) return undefined;
     const nowMs = this.#now();
-    const tat = this.#tat.get(`${unit}\u0000${check.key}`) ?? nowMs;
+    const tat = this.#tat.get(stateKey(unit, check)) ?? nowMs;
     return { rule: check.rule.name, unit, limit: limit.limit, remaining: gcraRemaining(limit, tat, nowMs), resetMs: Math.ceil(Math.max(0, tat - nowMs)) };
   }
 
