@@ -12,6 +12,7 @@ import { sendError } from './http/render-error.js';
 import { requestIdFrom } from './http/request-id.js';
 import type { ApiFlavor, Identity, Operation, RequestCtx } from './pipeline/context.js';
 import type { Outcome } from './pipeline/outcome.js';
+import { Cancellation } from './pipeline/cancellation.js';
 import { orderedStages, type StageSlot } from './pipeline/slots.js';
 import { type Stage, type Terminal, compose } from './pipeline/stage.js';
 import { createBasicRouter } from './routing/basic-router.js';
@@ -115,9 +116,9 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
   async function handleLlm(req: IncomingMessage, res: ServerResponse, api: ApiFlavor, op: Operation, requestId: string): Promise<void> {
     const { config } = snap;
     const receivedAtMs = deps.now();
-    const abort = new AbortController();
+    const cancel = new Cancellation();
     res.on('close', () => {
-      if (!res.writableFinished) abort.abort(new Error('client closed the connection'));
+      if (!res.writableFinished) cancel.abort(new Error('client closed the connection'));
     });
     const parentCtx = deps.telemetry.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
     const span = deps.telemetry.tracer.startSpan(`${op} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, parentCtx);
@@ -131,7 +132,10 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       const { model, stream } = op === 'chat' ? validateChatRequest(body) : { ...validateEmbeddingsRequest(body), stream: false };
       span.updateName(`${op} ${model}`);
       ctx = {
-        requestId, api, operation: op, path: req.url ?? '', headers: req.headers, config, signal: abort.signal,
+        requestId, api, operation: op, path: req.url ?? '', headers: req.headers, config, cancel,
+        get signal() {
+          return cancel.signal;
+        },
         receivedAtMs, now: deps.now, body, model, stream, attrs: {}, events: [], responseHeaders: {}, span,
       };
       Object.assign(ctx.attrs, requestAttributes(ctx));

@@ -19,7 +19,7 @@ export function relayJson(res: ServerResponse, out: JsonOutcome, headers: Record
  */
 export async function relayStream(res: ServerResponse, out: StreamOutcome, headers: Record<string, string>): Promise<void> {
   res.writeHead(200, { ...headers, ...out.headers, ...SSE_HEADERS });
-  res.flushHeaders();
+  // No flushHeaders: the stream arrives primed to its first token, so the headers go out with it (one packet, not two).
   try {
     for await (const chunk of out.chunks) {
       if (res.destroyed) continue;

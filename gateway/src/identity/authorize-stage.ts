@@ -1,4 +1,6 @@
 import { GatewayError } from '../errors.js';
+import type { Config } from '../config/schema.js';
+import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Stage } from '../pipeline/stage.js';
 import { canUseModel } from './access.js';
 import { setDecisionAttrs } from './identity-attrs.js';
@@ -9,11 +11,13 @@ import { describeIdentity } from './identity-builder.js';
  * on the span; the client's message names only the caller and the model it asked for,
  * never other models or the rules' internals.
  */
-export const authorizeStage = (): Stage =>
-  async function authorize(ctx, next) {
+export const authorizeStage = (): Stage => {
+  // A decision depends only on the config snapshot, the caller and the model: made once.
+  const decisions = new CallerMemo((config: Config, identity, model) => canUseModel(identity, model, config));
+  return async function authorize(ctx, next) {
     const identity = ctx.identity;
     if (identity === undefined) throw new GatewayError('GW_INTERNAL', 'authorize stage ran before identify');
-    const decision = canUseModel(identity, ctx.model, ctx.config);
+    const decision = decisions.get(ctx.config, identity, ctx.model);
     setDecisionAttrs(ctx.attrs, decision);
     if (!decision.allowed) {
       const model = ctx.model.length > 200 ? `${ctx.model.slice(0, 200)}…` : ctx.model;
@@ -21,3 +25,4 @@ export const authorizeStage = (): Stage =>
     }
     return next();
   };
+};

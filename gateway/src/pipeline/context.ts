@@ -1,3 +1,4 @@
+import type { Cancellation } from './cancellation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Span } from '@opentelemetry/api';
 import type { Config } from '../config/schema.js';
@@ -66,7 +67,9 @@ export interface RequestCtx {
   readonly headers: IncomingHttpHeaders;
   /** The config snapshot this request started with (hot reload never changes it mid-flight). */
   readonly config: Config;
-  /** Aborted when the client goes away. */
+  /** Cancelled when the client goes away (the hot path's flag and listeners). */
+  readonly cancel: Cancellation;
+  /** The same as an AbortSignal, for APIs that need one (made on first use). */
   readonly signal: AbortSignal;
   /** Gateway receive time (ms, from `now()`). */
   readonly receivedAtMs: number;

@@ -2,6 +2,7 @@ import { type Span, SpanKind, SpanStatusCode, type Tracer, context, defaultTextM
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
 import { GatewayError } from '../errors.js';
+import type { Cancellation } from '../pipeline/cancellation.js';
 import type { AttrValue, RequestCtx, Target } from '../pipeline/context.js';
 import type { StreamSummary } from '../pipeline/outcome.js';
 import { usageAttributes } from '../telemetry/request-attributes.js';
@@ -42,7 +43,7 @@ export async function runAttempt(
   target: Target,
   attempt: number,
   deps: AttemptDeps,
-  signal: AbortSignal,
+  signal: Cancellation,
   info: AttemptInfo = {},
 ): Promise<AttemptResult> {
   const provider = deps.providers(ctx).get(target.provider);
@@ -72,7 +73,7 @@ export async function runAttempt(
   try {
     result = await callOpenAiCompatible(ctx, provider, target, endpoint, { signal, traceHeaders, credential });
   } catch (err) {
-    endFailed(span, err, signal, ctx.signal);
+    endFailed(span, err, signal, ctx.cancel);
     throw err;
   }
   const out = result.outcome;
@@ -87,7 +88,7 @@ export async function runAttempt(
   return result;
 }
 
-function endStream(span: Span, s: StreamSummary, signal: AbortSignal): void {
+function endStream(span: Span, s: StreamSummary, signal: Cancellation): void {
   span.setAttributes(usageAttributes(s.usage, s.timing));
   if (s.responseId) span.setAttribute(ATTR.GEN_AI_RESPONSE_ID, s.responseId);
   if (s.responseModel) span.setAttribute(ATTR.GEN_AI_RESPONSE_MODEL, s.responseModel);
@@ -105,7 +106,7 @@ function endStream(span: Span, s: StreamSummary, signal: AbortSignal): void {
   span.end();
 }
 
-function endFailed(span: Span, err: unknown, signal: AbortSignal, clientSignal: AbortSignal): void {
+function endFailed(span: Span, err: unknown, signal: Cancellation, clientSignal: Cancellation): void {
   const cancelled = signal.aborted ? cancelKind(signal.reason) : undefined;
   if (cancelled === 'cancelled') {
     span.setAttribute(SLUICE.ATTEMPT_OUTCOME, 'cancelled');

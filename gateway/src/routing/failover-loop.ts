@@ -8,6 +8,7 @@ import type { RoutePlan } from './route-plan.js';
 import { deadlineExceeded, noHealthyTarget } from './routing-errors.js';
 import type { TargetRegistry } from './target-registry.js';
 import type { GatewayError } from '../errors.js';
+import type { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx } from '../pipeline/context.js';
 import type { Outcome } from '../pipeline/outcome.js';
 
@@ -101,7 +102,7 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
   const onFailure = (run: RunningAttempt, failure: AttemptFailed): void => {
     const { error, aborted } = failure;
     if (aborted === 'deadline') throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError ?? error);
-    if (aborted === 'client' || ctx.signal.aborted) throw error;
+    if (aborted === 'client' || ctx.cancel.aborted) throw error;
     if (aborted === 'cancelled') return;
     lastError = error;
     rec.reason ??= error.clientCode ?? error.code;
@@ -129,9 +130,9 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
       if (!next) break;
       if (next.waitMs > 0) {
         if (ctx.now() + next.waitMs >= deadlineAtMs) throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError);
-        await sleep(next.waitMs, ctx.signal); // never past the deadline: checked just above
+        await sleep(next.waitMs, ctx.cancel); // never past the deadline: checked just above
         if (ctx.now() >= deadlineAtMs) throw deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts, lastError);
-        if (ctx.signal.aborted) throw lastError ?? deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts);
+        if (ctx.cancel.aborted) throw lastError ?? deadlineExceeded(plan.groupName, settings.deadlineMs, rec.attempts);
         retries++;
       }
       const run = start(next.index, { waitMs: next.waitMs });
@@ -169,18 +170,17 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `cancel` aborts. */
+function sleep(ms: number, cancel: Cancellation): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const onAbort = () => {
+    if (cancel.aborted) return resolve();
+    const unlink = cancel.onAbort(() => {
       clearTimeout(t);
       resolve();
-    };
+    });
     const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
+      unlink();
       resolve();
     }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }

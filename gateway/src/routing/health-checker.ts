@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
+import { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import { callOpenAiCompatible } from '../upstream/openai-call.js';
 import type { AttemptDeps } from './attempt.js';
@@ -93,6 +94,12 @@ export function createHealthChecker(deps: AttemptDeps, registry: TargetRegistry,
   };
 }
 
+/** A health check's cancellation: aborted at its timeout. */
+function cancelAfter(timeoutMs: number): { cancel: Cancellation; signal: AbortSignal } {
+  const signal = AbortSignal.timeout(timeoutMs);
+  return { cancel: Cancellation.following(signal), signal };
+}
+
 /** A minimal request context for a health check: one user token in, one token out, no stream. */
 function healthCtx(config: Config, target: Target, now: () => number): RequestCtx {
   return {
@@ -102,7 +109,7 @@ function healthCtx(config: Config, target: Target, now: () => number): RequestCt
     path: '/health-check',
     headers: {},
     config,
-    signal: AbortSignal.timeout(config.routing.healthChecks.timeoutMs),
+    ...cancelAfter(config.routing.healthChecks.timeoutMs),
     receivedAtMs: now(),
     now,
     body: { model: target.upstreamModel, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors.js';
 import { usageFromOpenAi } from '../metering/usage.js';
 import { meterStream } from '../metering/stream-meter.js';
+import type { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import type { ChatChunk, Outcome } from '../pipeline/outcome.js';
 import { SseParser } from '../sse/parse.js';
@@ -11,8 +12,8 @@ import { readBodyBounded } from './read-body.js';
 import { buildOpenAiRequest } from './request-builder.js';
 
 export interface AttemptOptions {
-  /** Aborts this attempt (client gone, hedging loser, deadline). */
-  signal: AbortSignal;
+  /** Aborts this attempt (client gone, hedging loser, deadline). undici takes either. */
+  signal: AbortSignal | Cancellation;
   /** `traceparent`/`tracestate` of the attempt's CLIENT span. */
   traceHeaders: Record<string, string>;
   /** Credential to use (a team's own key, or the provider's next key). */
@@ -81,7 +82,7 @@ export async function callOpenAiCompatible(
       now: ctx.now,
       receivedAtMs: ctx.receivedAtMs,
       requestBody: req.json,
-      clientGone: () => ctx.signal.aborted,
+      clientGone: () => ctx.cancel.aborted,
     });
     const clientWantsUsage = (ctx.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
     return { outcome: { kind: 'stream', status: 200, chunks, summary, clientWantsUsage }, headers };

@@ -4,12 +4,14 @@ import type { ProviderRuntime } from './provider-registry.js';
 import { buildOpenAiRequest } from './request-builder.js';
 import { classifyUpstreamStatus, parseRetryAfterMs, scrubSecrets } from './classify-error.js';
 import { parseConfig } from '../config/load.js';
+import { Cancellation } from '../pipeline/cancellation.js';
 
 function ctx(body: Record<string, unknown>, stream = false, headers: Record<string, string> = {}): RequestCtx {
   const r = parseConfig({});
   if (!r.ok) throw new Error('config');
   return {
     requestId: 'rid-1', api: 'openai', operation: 'chat', path: '/v1/chat/completions', headers, config: r.config,
+    cancel: new Cancellation(),
     signal: new AbortController().signal, receivedAtMs: 0, now: () => 0, body, model: String(body.model), stream,
     attrs: {}, events: [], responseHeaders: {}, span: undefined,
   };

@@ -5,6 +5,7 @@ import type { Config } from '../../config/schema.js';
 import { meterStream } from '../../metering/stream-meter.js';
 import type { Identity, RequestCtx, Usage } from '../../pipeline/context.js';
 import type { ChatChunk, JsonOutcome, StreamOutcome } from '../../pipeline/outcome.js';
+import { Cancellation } from '../../pipeline/cancellation.js';
 
 /**
  * Hand-built request contexts and outcomes for stage tests (budget and rate-limit stages
@@ -40,6 +41,7 @@ export function testCtx(o: CtxOptions): RequestCtx {
     path: '/v1/chat/completions',
     headers: {},
     config: o.config,
+    cancel: o.signal ? Cancellation.following(o.signal) : new Cancellation(),
     signal: o.signal ?? new AbortController().signal,
     receivedAtMs: now(),
     now,

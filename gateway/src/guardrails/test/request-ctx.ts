@@ -3,6 +3,7 @@ import { GuardrailsSectionSchema } from '../../config/sections/guardrails.js';
 import { TemplatesSectionSchema } from '../../config/sections/templates.js';
 import type { Identity, RequestCtx } from '../../pipeline/context.js';
 import type { ChatChunk, JsonOutcome, Outcome, StreamOutcome, StreamSummary } from '../../pipeline/outcome.js';
+import { Cancellation } from '../../pipeline/cancellation.js';
 
 /**
  * Test helpers: a hand-built RequestCtx whose config holds only the guardrails and
@@ -34,6 +35,7 @@ export function testCtx(input: TestCtxInput = {}): RequestCtx {
     path: input.path ?? '/v1/chat/completions',
     headers: input.headers ?? {},
     config,
+    cancel: new Cancellation(),
     signal: new AbortController().signal,
     receivedAtMs: clock,
     now: () => clock++,

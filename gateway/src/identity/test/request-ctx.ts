@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config } from '../../config/schema.js';
 import type { RequestCtx } from '../../pipeline/context.js';
 import type { Outcome } from '../../pipeline/outcome.js';
+import { Cancellation } from '../../pipeline/cancellation.js';
 
 /** A hand-built request context for calling stages directly in tests. */
 export function testRequestCtx(config: Config, opts: { headers?: IncomingHttpHeaders; model?: string; nowMs?: number } = {}): RequestCtx {
@@ -14,6 +15,7 @@ export function testRequestCtx(config: Config, opts: { headers?: IncomingHttpHea
     path: '/v1/chat/completions',
     headers: opts.headers ?? {},
     config,
+    cancel: new Cancellation(),
     signal: new AbortController().signal,
     receivedAtMs: nowMs,
     now: () => nowMs,
