@@ -40,13 +40,19 @@ function header(h: UpstreamHeaderMap, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+const NAMES = {
+  requests: { remaining: 'x-ratelimit-remaining-requests', reset: 'x-ratelimit-reset-requests', limit: 'x-ratelimit-limit-requests' },
+  tokens: { remaining: 'x-ratelimit-remaining-tokens', reset: 'x-ratelimit-reset-tokens', limit: 'x-ratelimit-limit-tokens' },
+} as const;
+
 function dimension(h: UpstreamHeaderMap, kind: 'requests' | 'tokens'): QuotaDimension | undefined {
-  const remainingText = header(h, `x-ratelimit-remaining-${kind}`);
+  const names = NAMES[kind];
+  const remainingText = header(h, names.remaining);
   if (remainingText === undefined) return undefined;
   const remaining = Number(remainingText);
-  const resetMs = parseResetDurationMs(header(h, `x-ratelimit-reset-${kind}`));
+  const resetMs = parseResetDurationMs(header(h, names.reset));
   if (!Number.isFinite(remaining) || resetMs === undefined) return undefined;
-  const limitText = header(h, `x-ratelimit-limit-${kind}`);
+  const limitText = header(h, names.limit);
   const limit = limitText === undefined ? undefined : Number(limitText);
   return { remaining, resetMs, limit: limit !== undefined && Number.isFinite(limit) && limit > 0 ? limit : undefined };
 }
