@@ -3,6 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type SpanStore, StoreConfigSchema, openStore } from '../../../collector/src/index.js';
+import { vectorTableOf } from './cache-ddl.js';
 import { exactKey } from './cache-key.js';
 import type { CachedAnswer } from './cached-answer.js';
 import { ClickHouseTier, type StoredEntry } from './clickhouse-tier.js';
@@ -150,7 +151,8 @@ async function benchStore(store: SpanStore, fx: Fixture, lookups: number, nowMs:
     const rows = await tier.get(e.tenant, near.map((c) => c.key), nowMs);
     return near[0].key === e.key && rows.get(e.key)?.kind === 'live';
   });
-  for (const t of [table, `${table}_vectors_d${fx.entries[0].vector!.length}`]) await store.command(`DROP TABLE IF EXISTS \`${store.info.database}\`.\`${t}\``).catch(() => {});
+  const vectors = vectorTableOf({ database: store.info.database, table, cluster: store.info.cluster }, fx.entries[0].vector!.length);
+  for (const t of [table, vectors]) await store.command(`DROP TABLE IF EXISTS \`${store.info.database}\`.\`${t}\``).catch(() => {});
   return { loadMs, exactP50Ms: pct(exact.lat, 50), exactP99Ms: pct(exact.lat, 99), semanticP50Ms: pct(semantic.lat, 50), semanticP99Ms: pct(semantic.lat, 99), semanticRecall: semantic.ok / lookups };
 }
 

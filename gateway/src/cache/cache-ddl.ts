@@ -13,8 +13,15 @@ const q = (ident: string): string => `\`${ident}\``;
 const onCluster = (c: CacheDdlContext): string => (c.cluster === undefined ? '' : ` ON CLUSTER ${q(c.cluster)}`);
 const engine = (c: CacheDdlContext, name: string, args: string): string => (c.cluster === undefined ? `${name}(${args})` : `Replicated${name}(${args})`);
 
-/** `db`.`llm_cache_vectors_d256`: one vector table per embedding size. */
-export const vectorTableOf = (c: CacheDdlContext, dims: number): string => `${c.table}_vectors_d${dims}`;
+/**
+ * `db`.`llm_cache_vectors_v2_d256`: one vector table per embedding size, in the layout of
+ * `vectorTableDdl`. The v1 tables (`legacyVectorTableOf`) are no longer read or written;
+ * their rows are copied into v2 when it is created (`vectorUpgradeSql`).
+ */
+export const vectorTableOf = (c: CacheDdlContext, dims: number): string => `${c.table}_vectors_v2_d${dims}`;
+
+/** `db`.`llm_cache_vectors_d256`: the v1 layout (an HNSW graph per 1,024-row granule). */
+export const legacyVectorTableOf = (c: CacheDdlContext, dims: number): string => `${c.table}_vectors_d${dims}`;
 
 /**
  * `llm_cache`: every cached answer, the source of truth. A refresh inserts a newer row for
@@ -22,7 +29,10 @@ export const vectorTableOf = (c: CacheDdlContext, dims: number): string => `${c.
  * the newest row, so merges need not have happened); a dropped entry is a newer row that
  * has already expired. Rows leave a day after they expire. Small granules (256 rows): every
  * read is a point lookup by (tenant, key), and a granule is the least that is read and
- * decompressed — at the default 8192 rows that is megabytes of answers per lookup.
+ * decompressed — at the default 8192 rows that is megabytes of answers per lookup. The
+ * primary key still leaves a granule in every part (a key sorts somewhere in each); the
+ * bloom filter on `key` skips the parts that do not hold it (tables created before it can
+ * add it: `ALTER TABLE … ADD INDEX key_bloom key TYPE bloom_filter GRANULARITY 1`).
  */
 export function cacheTableDdl(c: CacheDdlContext): string {
   return `CREATE TABLE IF NOT EXISTS ${q(c.database)}.${q(c.table)}${onCluster(c)} (
@@ -38,7 +48,8 @@ export function cacheTableDdl(c: CacheDdlContext): string {
   served_by LowCardinality(String),
   created_at DateTime64(3, 'UTC'),
   expires_at DateTime64(3, 'UTC'),
-  embedding Array(Float32)
+  embedding Array(Float32),
+  INDEX key_bloom key TYPE bloom_filter GRANULARITY 1
 ) ENGINE = ${engine(c, 'ReplacingMergeTree', 'created_at')}
 ORDER BY (tenant, key)
 TTL toDateTime(expires_at) + INTERVAL 1 DAY
@@ -46,13 +57,20 @@ SETTINGS index_granularity = 256`;
 }
 
 /**
- * The vectors of semantic entries, with ClickHouse's HNSW vector similarity index
- * (verified on chDB 26.7: the index is built and used, see EXPLAIN indexes=1 in the
- * README). Sorted by scope with small granules (1024 rows) and one index per granule
- * (GRANULARITY 1): the primary key narrows a search to the granules of the request's scope
- * before the index is consulted, so other tenants' near-duplicates cannot crowd the scope
- * out of the index's candidates (ClickHouse post-filters index results by the WHERE).
- * bf16 halves index memory and build time; M=16, ef_construction=64.
+ * The vectors of semantic entries, sorted by scope, with ClickHouse's HNSW vector similarity
+ * index (bf16, M=16, ef_construction=64). What ClickHouse 26.7 (chDB) does with a search
+ * `WHERE scope = … ORDER BY cosineDistance(…) LIMIT n`, part by part (EXPLAIN indexes = 1):
+ * - where the primary key narrows the part to the scope's granules (the part holds other
+ *   scopes too), it reads those rows and compares them exactly: pre-filtering, the graph is
+ *   not consulted, and other tenants' near-duplicates cannot crowd the scope out;
+ * - where it cannot (the part holds only this scope, or is a single granule), the graph is
+ *   searched (the plan reads the `_distance` virtual column, not `embedding`) and the other
+ *   filters apply to its `n × vector_search_index_fetch_multiplier` candidates.
+ * Small granules (128 rows) keep the exact search to little more than the scope's own rows
+ * (at 1,024 rows, 100 tenants in 100,000 entries read 10× their rows). The index has the
+ * default GRANULARITY, one graph per part: with one graph per granule a search that does use
+ * it queries every granule's graph (~100 at 100,000 vectors, 3× slower). Embeddings do not
+ * compress; `CODEC(NONE)` spares reads the LZ4 framing (ClickHouse's advice for vectors).
  */
 export function vectorTableDdl(c: CacheDdlContext, dims: number): string {
   return `CREATE TABLE IF NOT EXISTS ${q(c.database)}.${q(vectorTableOf(c, dims))}${onCluster(c)} (
@@ -61,10 +79,17 @@ export function vectorTableDdl(c: CacheDdlContext, dims: number): string {
   tenant LowCardinality(String),
   created_at DateTime64(3, 'UTC'),
   expires_at DateTime64(3, 'UTC'),
-  embedding Array(Float32),
-  INDEX embedding_hnsw embedding TYPE vector_similarity('hnsw', 'cosineDistance', ${dims}, 'bf16', 16, 64) GRANULARITY 1
+  embedding Array(Float32) CODEC(NONE),
+  INDEX embedding_hnsw embedding TYPE vector_similarity('hnsw', 'cosineDistance', ${dims}, 'bf16', 16, 64)
 ) ENGINE = ${engine(c, 'MergeTree', '')}
 ORDER BY (scope, key)
 TTL toDateTime(expires_at) + INTERVAL 1 DAY
-SETTINGS index_granularity = 1024`;
+SETTINGS index_granularity = 128`;
+}
+
+/** Copies the live rows of the v1 vector table into v2 (same columns). */
+export function vectorUpgradeSql(c: CacheDdlContext, dims: number): string {
+  return `INSERT INTO ${q(c.database)}.${q(vectorTableOf(c, dims))} (scope, key, tenant, created_at, expires_at, embedding)
+SELECT scope, key, tenant, created_at, expires_at, embedding FROM ${q(c.database)}.${q(legacyVectorTableOf(c, dims))}
+ WHERE expires_at > now64(3)`;
 }

@@ -4,7 +4,7 @@ import type { CacheSection } from '../config/sections/cache.js';
 import { within } from './bounded.js';
 import type { CachedAnswer } from './cached-answer.js';
 import { emptyStats, type CacheStats } from './cache-stats.js';
-import { ClickHouseTier, type StoredEntry } from './clickhouse-tier.js';
+import { ClickHouseTier, type FoundEntry, type StoredEntry } from './clickhouse-tier.js';
 import { HotTier, entrySizeBytes } from './hot-tier.js';
 
 export type CacheTier = 'memory' | 'clickhouse';
@@ -88,7 +88,7 @@ export class CacheEngine {
    * entry — again with its vector once fetched in the background (off the lookup path),
    * so this replica's memory serves its paraphrases too.
    */
-  private promote(section: CacheSection, tier: ClickHouseTier, e: StoredEntry): void {
+  private promote(section: CacheSection, tier: ClickHouseTier, e: FoundEntry): void {
     if (!section.hot.enabled) return;
     const json = JSON.stringify(e.answer);
     const put = (vector: Float32Array | undefined) =>

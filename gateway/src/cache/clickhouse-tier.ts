@@ -1,6 +1,6 @@
 import type { SpanStore } from '../../../collector/src/index.js';
 import { type CachedAnswer, parseStoredAnswer } from './cached-answer.js';
-import { type CacheDdlContext, cacheTableDdl, vectorTableDdl, vectorTableOf } from './cache-ddl.js';
+import { type CacheDdlContext, cacheTableDdl, legacyVectorTableOf, vectorTableDdl, vectorTableOf, vectorUpgradeSql } from './cache-ddl.js';
 
 /** A cache entry as the shared store holds it. */
 export interface StoredEntry {
@@ -17,13 +17,14 @@ export interface StoredEntry {
   vector?: Float32Array;
 }
 
+/** What a lookup reads of an entry: what serving and promoting it need (no route, template or vector). */
+export type FoundEntry = Omit<StoredEntry, 'route' | 'template' | 'vector'>;
+
 /** The newest row of a key: live, gone (expired or dropped), or unreadable. */
-export type StoredLookup = { kind: 'live'; entry: StoredEntry } | { kind: 'gone' } | { kind: 'corrupt' };
+export type StoredLookup = { kind: 'live'; entry: FoundEntry } | { kind: 'gone' } | { kind: 'corrupt' };
 
 interface Row {
   key: string;
-  route: string;
-  template: string;
   scope: string;
   answer: string;
   created_ms: string | number;
@@ -43,6 +44,21 @@ const chTime = (ms: number): string => new Date(ms).toISOString().replace('T', '
 const VECTOR_SEARCH_SETTINGS = 'use_query_condition_cache = 0, vector_search_index_fetch_multiplier = 20';
 
 /**
+ * The search of `nearest` (parameters `v`, `scope`, `tenant`, `now`): exact over the scope's
+ * granules, or through the HNSW index in parts the primary key cannot narrow (see
+ * `vectorTableDdl`). The vector is a query parameter: its text is parsed once as
+ * Array(Float32), which costs ~0.2 ms per search at 256 dims (a hex-encoded binary form
+ * saves about that; not worth tying the wire format to the server's byte order).
+ */
+export function nearestSql(ddl: CacheDdlContext, dims: number, limit: number): string {
+  return `SELECT key, cosineDistance(embedding, {v:Array(Float32)}) AS distance
+         FROM \`${ddl.database}\`.\`${vectorTableOf(ddl, dims)}\`
+        WHERE scope = {scope:String} AND tenant = {tenant:String} AND expires_at > fromUnixTimestamp64Milli({now:Int64}, 'UTC')
+        ORDER BY distance LIMIT ${Math.max(1, Math.floor(limit))}
+        SETTINGS ${VECTOR_SEARCH_SETTINGS}`;
+}
+
+/**
  * The shared, durable tier in ClickHouse (chDB embedded or a server): survives restarts,
  * shared by replicas. Creates its tables on first use. Errors propagate: the caller bounds
  * every call in time and turns failures into misses.
@@ -51,6 +67,7 @@ export class ClickHouseTier {
   private readonly ddl: CacheDdlContext;
   private ready: Promise<void> | undefined;
   private readonly vectorTables = new Map<number, Promise<void>>();
+  private upgrade: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: SpanStore, table: string) {
     this.ddl = { database: store.info.database, table, cluster: store.info.cluster };
@@ -67,25 +84,53 @@ export class ClickHouseTier {
     return this.ready;
   }
 
+  /** Settles when the copy of v1 vector rows (if this tier started one) has ended; best effort, a failure leaves it partial. */
+  get upgraded(): Promise<void> {
+    return this.upgrade;
+  }
+
   private ensureVectors(dims: number): Promise<void> {
     let p = this.vectorTables.get(dims);
     if (!p) {
-      p = this.ensure().then(() => this.store.command(vectorTableDdl(this.ddl, dims)));
+      p = this.ensure().then(() => this.createVectors(dims));
       p.catch(() => this.vectorTables.delete(dims));
       this.vectorTables.set(dims, p);
     }
     return p;
   }
 
-  /** The newest rows of `keys` owned by `tenant`. */
+  /**
+   * Creates the vector table. A store upgraded from the v1 layout (`legacyVectorTableOf`)
+   * gets its v1 rows copied in the background: searches go on meanwhile and may miss what
+   * is not copied yet, never return a wrong answer (every candidate is checked against
+   * `llm_cache`). Two replicas upgrading at once may both copy: duplicate vector rows,
+   * harmless for the same reason.
+   */
+  private async createVectors(dims: number): Promise<void> {
+    const exists = async (name: string) => {
+      const [row] = await this.store.query<{ result: number | string }>(`EXISTS TABLE \`${this.ddl.database}\`.\`${name}\``);
+      return Number(row?.result) === 1;
+    };
+    const created = !(await exists(vectorTableOf(this.ddl, dims)));
+    await this.store.command(vectorTableDdl(this.ddl, dims));
+    if (created && (await exists(legacyVectorTableOf(this.ddl, dims)))) {
+      this.upgrade = this.store.command(vectorUpgradeSql(this.ddl, dims)).catch(() => {});
+    }
+  }
+
+  /**
+   * The newest rows of `keys` owned by `tenant`. One thread (`max_threads = 1`): a point
+   * read of a granule or two per part, where more threads only add scheduling (~25% more
+   * CPU in chDB, measured).
+   */
   async get(tenant: string, keys: readonly string[], nowMs: number): Promise<Map<string, StoredLookup>> {
     await this.ensure();
     const rows = await this.store.query<Row>(
-      `SELECT key, route, template, scope, answer, toUnixTimestamp64Milli(created_at) AS created_ms,
-              toUnixTimestamp64Milli(expires_at) AS expires_ms
+      `SELECT key, scope, answer, toUnixTimestamp64Milli(created_at) AS created_ms, toUnixTimestamp64Milli(expires_at) AS expires_ms
          FROM \`${this.ddl.database}\`.\`${this.ddl.table}\`
         WHERE tenant = {tenant:String} AND key IN {keys:Array(String)}
-        ORDER BY created_at DESC LIMIT 1 BY key`,
+        ORDER BY created_at DESC LIMIT 1 BY key
+        SETTINGS max_threads = 1`,
       { tenant, keys },
     );
     const out = new Map<string, StoredLookup>();
@@ -102,7 +147,7 @@ export class ClickHouseTier {
       }
       out.set(r.key, {
         kind: 'live',
-        entry: { key: r.key, tenant, route: r.route, template: r.template, scope: r.scope, answer, createdAtMs: Number(r.created_ms), expiresAtMs },
+        entry: { key: r.key, tenant, scope: r.scope, answer, createdAtMs: Number(r.created_ms), expiresAtMs },
       });
     }
     return out;
@@ -125,14 +170,7 @@ export class ClickHouseTier {
   /** The keys of the `limit` nearest live vectors of `scope` (tenant-checked), most similar first. */
   async nearest(scope: string, tenant: string, vector: Float32Array, nowMs: number, limit: number): Promise<Array<{ key: string; similarity: number }>> {
     await this.ensureVectors(vector.length);
-    const rows = await this.store.query<{ key: string; distance: number }>(
-      `SELECT key, cosineDistance(embedding, {v:Array(Float32)}) AS distance
-         FROM \`${this.ddl.database}\`.\`${vectorTableOf(this.ddl, vector.length)}\`
-        WHERE scope = {scope:String} AND tenant = {tenant:String} AND expires_at > fromUnixTimestamp64Milli({now:Int64}, 'UTC')
-        ORDER BY distance LIMIT ${Math.max(1, Math.floor(limit))}
-        SETTINGS ${VECTOR_SEARCH_SETTINGS}`,
-      { v: Array.from(vector), scope, tenant, now: nowMs },
-    );
+    const rows = await this.store.query<{ key: string; distance: number }>(nearestSql(this.ddl, vector.length, limit), { v: Array.from(vector), scope, tenant, now: nowMs });
     return rows.map((r) => ({ key: r.key, similarity: 1 - Number(r.distance) }));
   }
 
