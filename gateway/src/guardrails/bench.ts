@@ -1,12 +1,23 @@
 import { performance } from 'node:perf_hooks';
+import type { Config } from '../config/schema.js';
 import { GuardrailsSectionSchema } from '../config/sections/guardrails.js';
+import { Cancellation } from '../pipeline/cancellation.js';
+import type { RequestCtx } from '../pipeline/context.js';
+import type { Outcome } from '../pipeline/outcome.js';
 import { type CompiledGuardrails, compileGuardrails } from './compile-rules.js';
+import { createGuardrails } from './create-guardrails.js';
+import { maskText } from './mask-text.js';
 import { createMasker } from './masker.js';
 import { scanTexts } from './scan-texts.js';
 
 export interface GuardrailsBench {
-  /** Mean time of all built-in detectors + the locations dictionary over a 4 KB prompt. */
+  /** Mean time of all built-in detectors + the locations dictionary over a 4 KB prompt (whole text). */
   detectorMsPer4KbPrompt: number;
+  /**
+   * CPU time of the whole request stage (policy match, scan, mask, body rewrite, hits) on the
+   * `npm run bench` PII prompt with its `pii-in` + `places-in` rules, in microseconds.
+   */
+  requestStageUsPerPiiPrompt: number;
   /** Wall time of a 1 MB hostile prompt against the worst regex shape the loader accepts. */
   pathologicalMs: number;
   /** Longest stretch the event loop was held by that scan (one slice). */
@@ -26,6 +37,54 @@ const prompt4Kb = (): string => PROSE.repeat(Math.ceil(4096 / PROSE.length)).sli
 
 const section = (rules: unknown[]) => GuardrailsSectionSchema.parse({ rules });
 
+/** The request-side rules and prompt of the gateway bench (bench/configs.ts, bench/features.ts). */
+const PII_PROMPT =
+  'Hi, I am Maria from Italy, mail me at maria.rossi@example.com or call +39 06 1234 5678. My card 4111 1111 1111 1111 was charged twice. '.repeat(4);
+const BENCH_RULES = [
+  { name: 'pii-in', directions: ['request'], detect: { type: 'builtin', entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'US_SSN', 'IBAN', 'IP_ADDRESS', 'SECRET'] }, action: 'mask' },
+  { name: 'places-in', directions: ['request'], detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] }, action: 'mask' },
+];
+
+/** CPU µs per call of the request stage, on a hand-built context (what the pipeline hands it). */
+async function benchRequestStage(iterations: number): Promise<number> {
+  const guardrails = GuardrailsSectionSchema.parse({ rules: BENCH_RULES });
+  const stage = createGuardrails({ now: () => performance.now() }).guardRequest;
+  const body = JSON.parse(JSON.stringify({ model: 'sim-guarded', messages: [{ role: 'user', content: PII_PROMPT }], max_tokens: 32 })) as Record<string, unknown>;
+  const cancel = new Cancellation();
+  const ctx = {
+    requestId: 'bench',
+    api: 'openai',
+    operation: 'chat',
+    path: '/v1/chat/completions',
+    headers: {},
+    config: { guardrails } as unknown as Config,
+    cancel,
+    get signal() {
+      return cancel.signal;
+    },
+    receivedAtMs: 0,
+    now: () => performance.now(),
+    body,
+    model: 'sim-guarded',
+    stream: false,
+    identity: { method: 'anonymous', agent: 'anonymous' },
+    attrs: {},
+    events: [],
+    responseHeaders: {},
+    span: undefined,
+  } as unknown as RequestCtx;
+  const next = async (): Promise<Outcome> => ({ kind: 'json', status: 200, body: {} });
+  const once = async (): Promise<void> => {
+    Object.assign(ctx, { body, attrs: {}, events: [] });
+    await stage(ctx, next);
+  };
+  for (let i = 0; i < 5_000; i++) await once();
+  const cpu = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) await once();
+  const used = process.cpuUsage(cpu);
+  return (used.user + used.system) / iterations;
+}
+
 function builtinSet(): CompiledGuardrails {
   return compileGuardrails(
     section([
@@ -41,15 +100,15 @@ function builtinSet(): CompiledGuardrails {
 export async function benchGuardrails(iterations = 200): Promise<GuardrailsBench> {
   const set = builtinSet().ruleSet('request', { route: '/v1/chat/completions' });
   const text = prompt4Kb();
+  // Whole texts (request and JSON response bodies) take this path; streams are below.
   const once = (): void => {
-    const m = createMasker(set.entries, 'request', Infinity);
-    m.push(text);
-    m.end();
+    maskText(set.entries, 'request', text);
   };
   for (let i = 0; i < 20; i++) once();
   let t0 = performance.now();
   for (let i = 0; i < iterations; i++) once();
   const detectorMsPer4KbPrompt = (performance.now() - t0) / iterations;
+  const requestStageUsPerPiiPrompt = await benchRequestStage(iterations * 100);
 
   // Two adjacent overlapping bounded repetitions: accepted (no nesting), quadratic per start.
   const hostile = compileGuardrails(
@@ -84,6 +143,7 @@ export async function benchGuardrails(iterations = 200): Promise<GuardrailsBench
 
   return {
     detectorMsPer4KbPrompt,
+    requestStageUsPerPiiPrompt,
     pathologicalMs,
     pathologicalMaxBlockMs: Math.max(maxBlockMs, performance.now() - last),
     pathologicalBudgetHit: out.budgetExceeded === true,

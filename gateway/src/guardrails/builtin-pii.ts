@@ -1,7 +1,7 @@
 import { isIPv6 } from 'node:net';
 import { cardValid, ibanValid, ssnValid } from './checksums.js';
 import type { Pattern } from './pattern.js';
-import { regexPattern } from './regex-pattern.js';
+import { type RegexPatternSpec, classSet, regexPattern } from './regex-pattern.js';
 
 /**
  * Personal-data detectors. Each regex is bounded (no open-ended repetition) and unambiguous
@@ -17,15 +17,26 @@ function longestValid(m: string, separators: string, valid: (s: string) => boole
   return 0;
 }
 
-const digitCount = (s: string): number => s.replace(/[^0-9]/g, '').length;
+const digitCount = (s: string): number => {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+};
 
-export const emailPattern = (): Pattern =>
-  regexPattern({
-    entity: 'EMAIL',
-    detector: 'email',
-    // RFC 5321 bounds: local part ≤ 64, labels ≤ 63. Starts where the local part starts.
-    source: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,4}[A-Za-z]{2,24}(?![A-Za-z0-9-])`,
-  });
+/** Exported (like `IPV6_SPEC`) so tests can check its anchor against the plain regex. */
+export const EMAIL_SPEC: RegexPatternSpec = {
+  entity: 'EMAIL',
+  detector: 'email',
+  // RFC 5321 bounds: local part ≤ 64, labels ≤ 63. Starts where the local part starts.
+  source: String.raw`(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,4}[A-Za-z]{2,24}(?![A-Za-z0-9-])`,
+  // The `@` ends the run of local-part characters the match starts with.
+  anchor: { find: '@', min: 1, max: 64, within: classSet('A-Za-z0-9._%+-') },
+};
+
+export const emailPattern = (): Pattern => regexPattern(EMAIL_SPEC);
 
 const PHONE_GROUP = String.raw`(?:[ .-](?:\([0-9]{1,4}\) ?)?[0-9]{1,5}|\([0-9]{1,4}\) ?[0-9]{1,5})`;
 
@@ -84,15 +95,18 @@ export const ipv4Pattern = (): Pattern =>
     source: String.raw`(?<![0-9.])(?:${OCTET}\.){3}${OCTET}(?![0-9]|\.[0-9])`,
   });
 
-export const ipv6Pattern = (): Pattern =>
-  regexPattern({
-    entity: 'IP_ADDRESS',
-    detector: 'ipv6',
-    source: String.raw`(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])`,
-    // `std::vector` and `Cafe::Bad` are not addresses: ask for three groups, or two and a digit.
-    validate: (m) => {
-      if (!isIPv6(m)) return false;
-      const groups = m.split(/:+/).filter((g) => g !== '').length;
-      return groups >= 3 || (groups >= 1 && /[0-9]/.test(m) && m.includes('::'));
-    },
-  });
+export const IPV6_SPEC: RegexPatternSpec = {
+  entity: 'IP_ADDRESS',
+  detector: 'ipv6',
+  source: String.raw`(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[0-9A-Fa-f]{0,4})(?![\w:])`,
+  // The first group's colon.
+  anchor: { find: ':', min: 0, max: 4 },
+  // `std::vector` and `Cafe::Bad` are not addresses: ask for three groups, or two and a digit.
+  validate: (m) => {
+    if (!isIPv6(m)) return false;
+    const groups = m.split(/:+/).filter((g) => g !== '').length;
+    return groups >= 3 || (groups >= 1 && /[0-9]/.test(m) && m.includes('::'));
+  },
+};
+
+export const ipv6Pattern = (): Pattern => regexPattern(IPV6_SPEC);

@@ -20,10 +20,25 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
-/** A payment card number: 13–19 digits, issuer range 2–6, Luhn-valid. */
+/** A payment card number: 13–19 digits, issuer range 2–6, Luhn-valid (other characters ignored). */
 export function cardValid(text: string): boolean {
-  const d = digitsOf(text);
-  return d.length >= 13 && d.length <= 19 && d[0] >= '2' && d[0] <= '6' && luhnValid(d);
+  // luhnValid(digitsOf(text)) in one pass from the end, without building the digit string.
+  let count = 0;
+  let sum = 0;
+  let first = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    let d = c - 48;
+    if (count % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    count++;
+    first = c;
+  }
+  return count >= 13 && count <= 19 && first >= 50 && first <= 54 && sum % 10 === 0;
 }
 
 /** IBAN lengths per country (ISO 13616 registry); unknown countries allow 15–34. */

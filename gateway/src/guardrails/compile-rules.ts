@@ -107,6 +107,16 @@ export function checkGuardrailsSection(section: GuardrailsSection): ConfigIssue[
 
 /** Most distinct subjects remembered per config (per direction); cleared when full. */
 const RULESET_CACHE_MAX = 1_024;
+/** Subjects compared field by field before the keyed cache (no key string to build). */
+const RECENT_MAX = 8;
+
+interface RecentSet {
+  subject: PolicySubject;
+  set: RuleSet;
+}
+
+const sameSubject = (a: PolicySubject, b: PolicySubject): boolean =>
+  a.route === b.route && a.model === b.model && a.team === b.team && a.agent === b.agent;
 
 function compile(section: GuardrailsSection): CompiledGuardrails {
   const rules = section.rules.map((r) => compileRule(r, section.stream.maxHoldBackChars));
@@ -116,6 +126,7 @@ function compile(section: GuardrailsSection): CompiledGuardrails {
     names: new Set(p.rules),
   }));
   const cache = new Map<string, RuleSet>();
+  const recent: Record<Direction, RecentSet[]> = { request: [], response: [] };
 
   const build = (direction: Direction, subject: PolicySubject): RuleSet => {
     const applies = (r: GuardrailRule): boolean =>
@@ -137,6 +148,8 @@ function compile(section: GuardrailsSection): CompiledGuardrails {
   return {
     section,
     ruleSet(direction, subject) {
+      const seen = recent[direction];
+      for (const r of seen) if (sameSubject(r.subject, subject)) return r.set;
       const key = `${direction}\u0000${subjectKey(subject)}`;
       let set = cache.get(key);
       if (set === undefined) {
@@ -144,6 +157,8 @@ function compile(section: GuardrailsSection): CompiledGuardrails {
         set = build(direction, subject);
         cache.set(key, set);
       }
+      if (seen.length >= RECENT_MAX) seen.pop();
+      seen.unshift({ subject: { route: subject.route, model: subject.model, team: subject.team, agent: subject.agent }, set });
       return set;
     },
   };

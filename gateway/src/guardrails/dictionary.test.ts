@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GuardrailsSectionSchema } from '../config/sections/guardrails.js';
 import { compileGuardrails } from './compile-rules.js';
+import { dictionaryPattern } from './dictionary.js';
+import { LOCATIONS } from './locations.js';
 import { createMasker } from './masker.js';
 
 function mask(rules: unknown[], text: string): string {
@@ -55,5 +58,23 @@ describe('dictionaries', () => {
       locations,
     ];
     expect(mask(rules, 'Visit Acme Paris Office today')).toBe('Visit [CUSTOMER] today');
+  });
+
+  it('property: ASCII text scans the same on the fast path as through full normalisation', () => {
+    // A non-ASCII word after a space sends the window through NFKC + case folding; it is
+    // no location and cannot join a phrase, so every match must stay the same.
+    const p = dictionaryPattern({ entity: 'LOCATION', phrases: [...LOCATIONS, 'Acme Paris Office', 'the great place'] });
+    const words = ['Italy', 'ITALY', 'italy', 'The', 'the', 'Hague', 'New', 'York', 'City', 'Rio', 'de', 'Janeiro', 'Saint', 'Vincent', 'and',
+      'Grenadines', 'Acme', 'Paris', 'Office', 'great', 'place', 'Maria', 'Rome', 'x', '42', 'bbc', 'co', 'uk'];
+    const seps = [' ', '  ', '   ', '    ', '-', "'", '.', ', ', '@', '/', '_', ':', '#', '\\', '\n', '\t', '', '. '];
+    const textArb = fc.array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(...seps)), { maxLength: 30 }).map((a) => a.map(([w, s]) => w + s).join(''));
+    fc.assert(
+      fc.property(textArb, fc.nat(), (text, f) => {
+        const from = f % (text.length + 1);
+        const wide = `${text} \u00e9`;
+        expect(p.scan(text, from, text.length, true)).toEqual(p.scan(wide, from, text.length, true));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });

@@ -2,10 +2,11 @@ import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { SecretRef } from '../config/secret-ref.js';
 import { GatewayError } from '../errors.js';
-import type { RequestCtx } from '../pipeline/context.js';
+import type { Identity, RequestCtx } from '../pipeline/context.js';
 import type { CompiledGuardrails } from './compile-rules.js';
 import type { PolicySubject } from './policy-match.js';
-import type { ModerationFailure, Rejection } from './types.js';
+import type { ScanEnv } from './scan-texts.js';
+import type { Direction, ModerationFailure, Rejection } from './types.js';
 import type { GuardrailsSection } from '../config/sections/guardrails.js';
 
 export type GuardrailLogger = Pick<Logger, 'warn'>;
@@ -31,6 +32,31 @@ export const subjectOf = (ctx: RequestCtx): PolicySubject => ({
   model: ctx.model,
   team: ctx.identity?.team,
   agent: ctx.identity?.agent,
+});
+
+/** Who and where a scan is for, as external moderation sees it. */
+export interface ScanSubject {
+  route: string;
+  model?: string;
+  identity?: Identity;
+}
+
+/**
+ * The environment of one scan, built field by field: spreading `deps` per request is a
+ * measurable share of a small request's guardrail time, and so is a getter in the literal.
+ * The abort signal is asked for only when external moderation runs: a request context makes
+ * its AbortSignal on first use.
+ */
+export const scanEnvOf = (deps: GuardDeps, direction: Direction, s: ScanSubject, signalOf: () => AbortSignal | undefined): ScanEnv => ({
+  now: deps.now,
+  yieldToLoop: deps.yieldToLoop,
+  resolveSecret: deps.resolveSecret,
+  dispatcher: deps.dispatcher,
+  direction,
+  route: s.route,
+  model: s.model,
+  identity: s.identity,
+  signalOf,
 });
 
 /**

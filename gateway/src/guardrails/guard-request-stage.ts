@@ -1,7 +1,7 @@
 import type { Stage } from '../pipeline/stage.js';
-import { type GuardDeps, logFailures, rejectionError, subjectOf } from './guard-deps.js';
+import { type GuardDeps, logFailures, rejectionError, scanEnvOf, subjectOf } from './guard-deps.js';
 import { recordScan } from './record-hits.js';
-import { scanTexts } from './scan-texts.js';
+import { scanTexts, scanTextsAtOnce } from './scan-texts.js';
 import { requestSlots, writeSlots } from './text-slots.js';
 
 /**
@@ -16,13 +16,13 @@ export const guardRequestStage = (deps: GuardDeps): Stage =>
     if (set.empty) return next();
     const started = deps.now();
     const slots = requestSlots(ctx.body, deps.isTemplateMessage);
-    const result = await scanTexts(
-      slots.map((s) => s.text),
-      set,
-      section.scan,
-      { ...deps, direction: 'request', route: ctx.path, model: ctx.model, identity: ctx.identity, signal: ctx.signal },
-    );
-    recordScan(ctx, ctx.now(), deps.now() - started, result.hits, result.failures, result.rejected);
+    const texts = slots.map((s) => s.text);
+    const result =
+      scanTextsAtOnce(texts, set, section.scan) ??
+      (await scanTexts(texts, set, section.scan, scanEnvOf(deps, 'request', { route: ctx.path, model: ctx.model, identity: ctx.identity }, () => ctx.signal)));
+    // One clock read when the request's clock is the guardrails' (as in the gateway).
+    const ended = deps.now();
+    recordScan(ctx, ctx.now === deps.now ? ended : ctx.now(), ended - started, result.hits, result.failures, result.rejected);
     logFailures(deps.logger, ctx.requestId, result.failures);
     if (result.rejected) throw rejectionError(result.rejected);
     if (result.changed) ctx.body = writeSlots(ctx.body, slots, result.texts);

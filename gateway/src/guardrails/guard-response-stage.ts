@@ -1,10 +1,10 @@
 import type { Stage } from '../pipeline/stage.js';
 import type { RuleSet } from './compile-rules.js';
-import { type GuardDeps, logFailures, subjectOf } from './guard-deps.js';
+import { type GuardDeps, logFailures, scanEnvOf, subjectOf } from './guard-deps.js';
 import { recordScan } from './record-hits.js';
 import { replaceAnswer } from './response-json.js';
 import { maskStream } from './response-stream.js';
-import { scanTexts } from './scan-texts.js';
+import { scanTexts, scanTextsAtOnce } from './scan-texts.js';
 import { responseSlots, writeSlots } from './text-slots.js';
 import type { ModerationFailure } from './types.js';
 
@@ -28,12 +28,11 @@ export const guardResponseStage = (deps: GuardDeps): Stage =>
     if (out.status >= 400) return out;
     const started = deps.now();
     const slots = responseSlots(out.body);
-    const result = await scanTexts(
-      slots.map((s) => s.text),
-      set,
-      ctx.config.guardrails.scan,
-      { ...deps, direction: 'response', route: ctx.path, model: ctx.model, identity: ctx.identity, signal: ctx.signal },
-    );
+    const texts = slots.map((s) => s.text);
+    const budget = ctx.config.guardrails.scan;
+    const result =
+      scanTextsAtOnce(texts, set, budget) ??
+      (await scanTexts(texts, set, budget, scanEnvOf(deps, 'response', { route: ctx.path, model: ctx.model, identity: ctx.identity }, () => ctx.signal)));
     recordScan(ctx, ctx.now(), deps.now() - started, result.hits, result.failures, result.rejected);
     logFailures(deps.logger, ctx.requestId, result.failures);
     if (result.rejected) return replaceAnswer(out, result.rejected);

@@ -16,7 +16,8 @@ export interface ExternalEnv {
   route: string;
   model?: string;
   identity?: Identity;
-  signal?: AbortSignal;
+  /** The caller's abort signal, asked for only when a call is made (request contexts create it on first use). */
+  signalOf?: () => AbortSignal | undefined;
   /** Resolves API keys / tokens (memoised per config by the caller); absent = none. */
   resolveSecret?: (ref: SecretRef) => string | undefined;
   dispatcher?: Dispatcher;
@@ -77,7 +78,7 @@ export async function moderate(
     const res = await postJson(`${detector.baseUrl.replace(/\/+$/, '')}/moderations`, { model: detector.model, input: texts }, {
       headers: { authorization: `Bearer ${key}` },
       timeoutMs: detector.timeoutMs,
-      signal: env.signal,
+      signal: env.signalOf?.(),
       dispatcher: env.dispatcher,
     });
     if (!res.ok) return fail(res.reason);
@@ -99,7 +100,7 @@ export async function moderate(
   const res = await postJson(detector.url, { text: joined, direction: env.direction, identity, route: env.route, model: env.model }, {
     headers: { ...detector.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) },
     timeoutMs: detector.timeoutMs,
-    signal: env.signal,
+    signal: env.signalOf?.(),
     dispatcher: env.dispatcher,
   });
   if (!res.ok) return fail(res.reason);

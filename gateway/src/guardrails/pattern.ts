@@ -17,6 +17,9 @@ export interface OpenMatch {
   searchFrom: number;
 }
 
+/** The result of a scan that found nothing (shared: scans allocate only when they match). */
+export const NO_MATCHES: readonly PatternMatch[] = Object.freeze([]);
+
 export interface Pattern {
   /** Entity label used for masks and hits (`EMAIL`, `LOCATION` …). */
   readonly entity: string;
@@ -28,11 +31,13 @@ export interface Pattern {
   readonly decideChars: number;
   /** Characters before `searchFrom` an open match needs when continued. */
   readonly openBehindChars: number;
+  /** A literal every match needs in the text (at or around it): a text without it has no match. */
+  readonly required?: string;
   /**
    * Matches starting in [from, limit], in scan order. With `final` the text is complete;
    * otherwise a match whose end is not visible yet is returned open and ends the list.
    */
-  scan(text: string, from: number, limit: number, final: boolean): PatternMatch[];
+  scan(text: string, from: number, limit: number, final: boolean): readonly PatternMatch[];
   /** The last start position (≥ from − 1) whose outcome `text` decides without more text. */
   safeLimit(text: string, from: number): number;
   /** Continues an open match: its end, or a new open state. */

@@ -25,10 +25,17 @@ export interface RecordTarget {
   readonly events: CtxEvent[];
 }
 
+/** `prev` (as strings) then `add`, each value once, in order of first appearance. */
 const union = (prev: AttrValue | undefined, add: readonly string[]): string[] => {
-  const base = Array.isArray(prev) ? prev.map(String) : [];
-  return [...new Set([...base, ...add])];
+  const out: string[] = [];
+  if (Array.isArray(prev)) for (const v of prev) addOnce(out, String(v));
+  for (const v of add) addOnce(out, v);
+  return out;
 };
+
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
+}
 
 /**
  * Adds one scan's findings to a request: an event per hit group and per moderation
@@ -44,6 +51,11 @@ export function recordScan(
   rejected?: Rejection,
 ): void {
   const E = GUARDRAIL_EVENT_ATTRS;
+  let count = 0;
+  // Names in order of first appearance: hit actions then `reject`; hit rules, the refusing
+  // rule, then failed rules.
+  const actions: string[] = [];
+  const rules: string[] = [];
   for (const h of hits) {
     target.events.push({
       name: GUARDRAIL_EVENTS.HIT,
@@ -57,16 +69,20 @@ export function recordScan(
         [E.COUNT]: h.count,
       },
     });
+    count += h.count;
+    addOnce(actions, h.action);
+    addOnce(rules, h.rule);
   }
   for (const f of failures) {
     target.events.push({ name: GUARDRAIL_EVENTS.ERROR, timeMs, attributes: { [E.RULE]: f.rule, [E.REASON]: f.reason, [E.FAIL_MODE]: f.failMode } });
   }
+  if (rejected) {
+    addOnce(actions, 'reject');
+    addOnce(rules, rejected.rule);
+  }
+  for (const f of failures) addOnce(rules, f.rule);
   const a = target.attrs;
-  const count = hits.reduce((n, h) => n + h.count, 0);
   a[SLUICE.GUARDRAIL_HITS] = (typeof a[SLUICE.GUARDRAIL_HITS] === 'number' ? (a[SLUICE.GUARDRAIL_HITS] as number) : 0) + count;
-  const actions = hits.map((h) => h.action);
-  if (rejected) actions.push('reject');
-  const rules = [...hits.map((h) => h.rule), ...(rejected ? [rejected.rule] : []), ...failures.map((f) => f.rule)];
   if (actions.length > 0) a[SLUICE.GUARDRAIL_ACTIONS] = union(a[SLUICE.GUARDRAIL_ACTIONS], actions);
   if (rules.length > 0) a[SLUICE.GUARDRAIL_RULES] = union(a[SLUICE.GUARDRAIL_RULES], rules);
   const prevMs = typeof a[SLUICE.GUARDRAIL_MS] === 'number' ? (a[SLUICE.GUARDRAIL_MS] as number) : 0;

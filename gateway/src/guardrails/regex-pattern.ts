@@ -1,6 +1,6 @@
 import { type CharSet, has } from './charset.js';
 import { parseRegex } from './regex-parse.js';
-import type { OpenMatch, Pattern, PatternMatch } from './pattern.js';
+import { NO_MATCHES, type OpenMatch, type Pattern, type PatternMatch } from './pattern.js';
 import { type RegexReach, analyzeRegex } from './regex-analysis.js';
 
 /** How a match keeps going past its bounded prefix (tokens and key blocks of any length). */
@@ -9,6 +9,21 @@ export type Extension =
   | { run: CharSet }
   /** Up to and including the terminator (a PEM footer); to the end of the text if none. */
   | { until: RegExp };
+
+/**
+ * A necessary condition on where matches start, used only to skip text no match can start
+ * in: every match starting at `s` has the literal `find` at some `q` with
+ * `s + min <= q <= s + max` (offsets may be negative: text a lookbehind reads). With
+ * `within`, every character in [s, q) also belongs to that set (and `find`'s first does
+ * not), so a match starts no earlier than the run of `within` characters before `q`.
+ * A wrong anchor loses matches: each built-in's is checked against its plain regex.
+ */
+export interface Anchor {
+  find: string;
+  min: number;
+  max: number;
+  within?: CharSet;
+}
 
 export interface RegexPatternSpec {
   entity: string;
@@ -23,6 +38,8 @@ export interface RegexPatternSpec {
    */
   validate?: (match: string) => boolean | number;
   extend?: Extension;
+  /** Speeds up scans of text with few candidates; never changes what matches. */
+  anchor?: Anchor;
 }
 
 /**
@@ -39,6 +56,7 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
   const decideChars = reach.maxLen + reach.aheadChars;
   const until = spec.extend && 'until' in spec.extend ? untilInfo(spec.extend.until) : undefined;
   const run = spec.extend && 'run' in spec.extend ? spec.extend.run : undefined;
+  const skip = spec.anchor ? anchorSkip(spec.anchor) : undefined;
 
   const extendFrom = (text: string, from: number, final: boolean): { end: number } | OpenMatch => {
     if (run) {
@@ -62,10 +80,16 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
     behindChars: reach.behindChars,
     decideChars,
     openBehindChars: until ? until.behindChars : 0,
+    required: spec.anchor?.find,
     scan(text, from, limit, final) {
-      const out: PatternMatch[] = [];
+      let out: PatternMatch[] | undefined;
       re.lastIndex = from;
       for (;;) {
+        if (skip) {
+          const at = skip(text, re.lastIndex);
+          if (at < 0 || at > limit) break;
+          re.lastIndex = at;
+        }
         const m = re.exec(text);
         if (m === null || m.index > limit) break;
         const verdict = spec.validate ? spec.validate(m[0]) : true;
@@ -76,6 +100,7 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
         }
         const prefixEnd = m.index + accepted;
         const ext = extendFrom(text, prefixEnd, final);
+        out ??= [];
         if ('searchFrom' in ext) {
           out.push({ start: m.index, end: ext.searchFrom, open: ext });
           break;
@@ -83,10 +108,31 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
         out.push({ start: m.index, end: ext.end });
         re.lastIndex = ext.end;
       }
-      return out;
+      return out ?? NO_MATCHES;
     },
     safeLimit: (text, from) => safeLimitOf(reach, decideChars, text, from),
     close: (text, open, final) => extendFrom(text, open.searchFrom, final),
+  };
+}
+
+/**
+ * For an anchor: the first position at or after `from` where a match may start (-1: none
+ * can). Positions before it cannot start a match: their anchor would have to lie before
+ * the first occurrence at or after `from + min`.
+ */
+function anchorSkip(anchor: Anchor): (text: string, from: number) => number {
+  const { find, min, max, within } = anchor;
+  if (within && has(within, find.charCodeAt(0))) throw new Error('an anchor must not belong to the run before it');
+  return (text, from) => {
+    const q = text.indexOf(find, Math.max(0, from + min));
+    if (q < 0) return -1;
+    let at = Math.max(from, q - max);
+    if (within) {
+      let r = q;
+      while (r > at && has(within, text.charCodeAt(r - 1))) r--;
+      at = r;
+    }
+    return at;
   };
 }
 

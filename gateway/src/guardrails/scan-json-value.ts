@@ -2,7 +2,7 @@ import type { GuardrailsSection } from '../config/sections/guardrails.js';
 import type { Identity } from '../pipeline/context.js';
 import { performance } from 'node:perf_hooks';
 import { type CompiledGuardrails, compileGuardrails } from './compile-rules.js';
-import { type GuardDeps, logFailures } from './guard-deps.js';
+import { type GuardDeps, logFailures, scanEnvOf } from './guard-deps.js';
 import { type RecordTarget, recordScan } from './record-hits.js';
 import { scanTexts } from './scan-texts.js';
 import { jsonSlots, writeSlots } from './text-slots.js';
@@ -48,7 +48,7 @@ export async function scanJsonValueWith<T>(deps: GuardDeps, value: T, direction:
     slots.map((s) => s.text),
     set,
     ctx.guardrails.scan,
-    { ...deps, direction, route: ctx.route, model: ctx.model, identity: ctx.identity, signal: ctx.signal },
+    scanEnvOf(deps, direction, ctx, () => ctx.signal),
   );
   if (ctx.record) recordScan(ctx.record, deps.now(), deps.now() - started, result.hits, result.failures, result.rejected);
   logFailures(deps.logger, ctx.requestId ?? '', result.failures);

@@ -1,6 +1,7 @@
 import type { GuardrailsSection } from '../config/sections/guardrails.js';
 import { applySpans } from './apply-spans.js';
 import type { RuleSet } from './compile-rules.js';
+import { maskText } from './mask-text.js';
 import { createMasker } from './masker.js';
 import { type ExternalEnv, type ExternalVerdict, moderate } from './moderation.js';
 import { type Hit, type ModerationFailure, type Rejection, type ScanOutcome, mergeHits } from './types.js';
@@ -42,6 +43,14 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
     return env.now() - started <= budget.maxMs;
   };
   for (const text of texts) {
+    if (text.length <= budget.sliceChars) {
+      const whole = maskText(set.entries, set.direction, text);
+      mergeHits(hits, whole.hits);
+      if (whole.rejected) return { texts: [...texts], hits, rejected: whole.rejected, budgetExceeded: false };
+      out.push(whole.text);
+      if (!(await pace(text.length))) return { texts: [...texts], hits, budgetExceeded: true };
+      continue;
+    }
     // Whole texts need no hold-back cap: the cap only bounds stream latency.
     const masker = createMasker(set.entries, set.direction, Infinity);
     let masked = '';
@@ -53,7 +62,7 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
       masked += step.text;
       if (!(await pace(budget.sliceChars))) return { texts: [...texts], hits, budgetExceeded: true };
     }
-    // The last slice goes in with `end`, so a short text is scanned once.
+    // The last slice goes in with `end`.
     const last = masker.end(text.slice(at));
     mergeHits(hits, last.hits);
     if (last.rejected) return { texts: [...texts], hits, rejected: last.rejected, budgetExceeded: false };
@@ -64,14 +73,45 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
 }
 
 /**
+ * `scanLocal` for a batch smaller than one slice: it never yields nor reaches the time
+ * budget, so it runs without awaiting anything.
+ */
+function scanSmall(texts: readonly string[], set: RuleSet): LocalResult {
+  const hits: Hit[] = [];
+  const out: string[] = [];
+  for (const text of texts) {
+    const whole = maskText(set.entries, set.direction, text);
+    mergeHits(hits, whole.hits);
+    if (whole.rejected) return { texts: [...texts], hits, rejected: whole.rejected, budgetExceeded: false };
+    out.push(whole.text);
+  }
+  return { texts: out, hits, budgetExceeded: false };
+}
+
+/**
+ * `scanTexts` when it needs no waiting: nothing applies, or the batch is smaller than one
+ * slice (never yields nor reaches the time budget) and no rule calls out. Undefined
+ * otherwise. Lets callers skip a promise on the common path.
+ */
+export function scanTextsAtOnce(texts: readonly string[], set: RuleSet, budget: ScanBudget): ScanOutcome | undefined {
+  if (set.empty || texts.length === 0) return { texts: [...texts], changed: false, hits: [], failures: [] };
+  if (set.external.length > 0) return undefined;
+  let size = 0;
+  for (const t of texts) size += t.length;
+  if (size >= budget.sliceChars || size > budget.maxChars) return undefined;
+  return localOutcome(texts, scanSmall(texts, set));
+}
+
+/**
  * Scans a batch of texts (the parts of one request, response or tool payload) with local
  * patterns and external moderation, concurrently. A webhook's mask spans refer to the
  * original texts, so when one arrives the local pass is redone on the webhook-masked texts.
  */
 export async function scanTexts(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv): Promise<ScanOutcome> {
-  const none: ScanOutcome = { texts: [...texts], changed: false, hits: [], failures: [] };
-  if (set.empty || texts.length === 0) return none;
+  const now = scanTextsAtOnce(texts, set, budget);
+  if (now) return now;
   const size = texts.reduce((n, t) => n + t.length, 0);
+  const none: ScanOutcome = { texts: [...texts], changed: false, hits: [], failures: [] };
   if (size > budget.maxChars) return overBudget(none, budget);
 
   const externals = Promise.all(set.external.map((x) => moderate(x.rule, x.detector, x.shadow, texts, env)));
@@ -97,6 +137,13 @@ export async function scanTexts(texts: readonly string[], set: RuleSet, budget: 
   }
   const changed = !rejected && local.texts.some((t, i) => t !== texts[i]);
   return { texts: rejected ? [...texts] : local.texts, changed, hits, rejected, failures };
+}
+
+/** The outcome of a local scan alone (no external checks); its hits are already merged copies. */
+function localOutcome(texts: readonly string[], local: LocalResult): ScanOutcome {
+  const hits = local.hits;
+  const changed = !local.rejected && local.texts.some((t, i) => t !== texts[i]);
+  return { texts: local.rejected ? [...texts] : local.texts, changed, hits, rejected: local.rejected, failures: [] };
 }
 
 function overBudget(outcome: ScanOutcome, budget: ScanBudget): ScanOutcome {

@@ -59,14 +59,13 @@ export interface ScanOutcome {
 /** Adds `more` into `into`, merging equal (rule, entity, detector, direction, action) keys. */
 export function mergeHits(into: Hit[], more: readonly Hit[]): Hit[] {
   for (const h of more) {
-    const same = into.find(
-      (x) =>
-        x.rule === h.rule &&
-        x.entity === h.entity &&
-        x.detector === h.detector &&
-        x.direction === h.direction &&
-        x.action === h.action,
-    );
+    let same: Hit | undefined;
+    for (const x of into) {
+      if (x.rule === h.rule && x.entity === h.entity && x.detector === h.detector && x.direction === h.direction && x.action === h.action) {
+        same = x;
+        break;
+      }
+    }
     if (same) same.count += h.count;
     else into.push({ ...h });
   }
