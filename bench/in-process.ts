@@ -44,6 +44,7 @@ export async function benchInProcess(): Promise<string[]> {
   const g = await benchGuardrails();
   out.push(table('Guardrail detectors (issue 8)', ['measure', 'value'], [
     ['all built-in detectors + LOCATION dictionary on a 4 KB prompt (ms)', fmt(g.detectorMsPer4KbPrompt, 3)],
+    ['whole request stage on the features bench PII prompt (µs, in-process)', fmt(g.requestStageUsPerPiiPrompt, 1)],
     ['1 MB hostile prompt, worst accepted regex (ms, longest event-loop block)', `${fmt(g.pathologicalMs, 0)} (${fmt(g.pathologicalMaxBlockMs, 1)})`],
   ]));
   const mcpRows: Array<Array<string | number>> = [];
