@@ -1,7 +1,8 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import WebSocket from 'ws';
 import { jsonRpcErrorBody } from './errors.js';
+import { parseMessage } from './jsonrpc-kind.js';
 
 /** The WebSocket subprotocol MCP peers agree on. */
 export const MCP_WS_SUBPROTOCOL = 'mcp';
@@ -58,13 +59,13 @@ export class WebSocketTransport implements Transport {
       this.socket.send(jsonRpcErrorBody(-32700, 'Parse error'));
       return;
     }
-    const parsed = JSONRPCMessageSchema.safeParse(raw);
-    if (!parsed.success) {
+    const message = parseMessage(raw);
+    if (message === undefined) {
       const id = (raw as { id?: unknown } | null)?.id;
       this.socket.send(jsonRpcErrorBody(-32600, 'Invalid Request', typeof id === 'string' || typeof id === 'number' ? id : null));
       return;
     }
-    this.onmessage?.(parsed.data, this.opts.headers ? { requestInfo: { headers: this.opts.headers } } : undefined);
+    this.onmessage?.(message, this.opts.headers ? { requestInfo: { headers: this.opts.headers } } : undefined);
   }
 
   async send(message: JSONRPCMessage): Promise<void> {

@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js';
+import { finished } from 'node:stream';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { McpGatewayError, jsonRpcErrorBody } from '../errors.js';
+import { parseMessage } from '../jsonrpc-kind.js';
 
 /** Answers with a JSON-RPC error body outside any session (and ends the response). */
 export function sendRpcError(res: ServerResponse, status: number, code: number, message: string, opts: { id?: string | number | null; data?: unknown; headers?: Record<string, string> } = {}): void {
@@ -12,30 +14,59 @@ export function sendGatewayError(res: ServerResponse, err: McpGatewayError, id: 
   sendRpcError(res, err.httpStatus, err.rpcCode, err.message, { id, headers: err.headers, data: { code: err.code, ...err.data } });
 }
 
+/**
+ * What leaving a `for await` loop over a server request mid-way does (Node's stream
+ * `destroyer`): the request is destroyed with an AbortError, detached from its socket first
+ * so the answer can still be sent on it.
+ */
+function abandon(req: IncomingMessage): void {
+  (req as { socket: unknown }).socket = null;
+  req.destroy(Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }));
+}
+
 /** Reads the request body, refusing (413) past `maxBytes` without buffering the excess. */
-export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) throw new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxBytes) {
-      req.resume();
-      throw new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
+  // Listeners rather than `for await`: the async iterator costs more than the rest of this.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        settled = true;
+        req.off('data', onData);
+        req.resume();
+        abandon(req);
+        reject(new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    finished(req, { writable: false }, (err) => {
+      if (settled) return;
+      settled = true;
+      req.off('data', onData);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    });
+  });
 }
 
 export function isJsonContentType(value: string | undefined): boolean {
   return value !== undefined && /^application\/json\s*(;|$)/i.test(value.trim());
 }
 
+/** Bodies `parseJsonRpc` produced: their messages are the schema's output already. */
+const validated = new WeakSet<object>();
+
 /**
  * Turns a body (bytes, text or an already parsed value) into JSON-RPC message(s):
- * -32700 when it is not JSON, -32600 when it is not a JSON-RPC message or batch.
+ * -32700 when it is not JSON, -32600 when it is not a JSON-RPC message or batch. Returns
+ * what `JSONRPCMessageSchema` makes of it (what the SDK's transports deliver).
  */
 export function parseJsonRpc(body: unknown): unknown {
   let value = body;
@@ -47,10 +78,23 @@ export function parseJsonRpc(body: unknown): unknown {
     }
   }
   const messages = Array.isArray(value) ? value : [value];
-  if (messages.length === 0 || !messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)) {
+  const parsed: JSONRPCMessage[] = [];
+  for (const m of messages) {
+    const message = parseMessage(m);
+    if (message === undefined) break;
+    parsed.push(message);
+  }
+  if (parsed.length === 0 || parsed.length !== messages.length) {
     throw new McpGatewayError('MCP_INVALID_REQUEST', 'Invalid Request: not a JSON-RPC 2.0 message');
   }
-  return value;
+  const out = Array.isArray(value) ? parsed : (parsed[0] as JSONRPCMessage);
+  validated.add(out);
+  return out;
+}
+
+/** True for a `parseJsonRpc` result (no need to validate its messages again). */
+export function isValidatedJsonRpc(body: unknown): body is JSONRPCMessage | JSONRPCMessage[] {
+  return typeof body === 'object' && body !== null && validated.has(body);
 }
 
 /** The id of the first request in a body (to answer it), if any. */

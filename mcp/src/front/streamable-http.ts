@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { Endpoint } from '../endpoint.js';
 import { McpGatewayError } from '../errors.js';
@@ -8,6 +7,7 @@ import { openSession, sameCaller } from '../session/open-session.js';
 import { identify, type FrontContext } from './admission.js';
 import { BoundedEventStore } from './event-store.js';
 import { firstRequestId, isJsonContentType, methodOf, parseJsonRpc, readBody, sendRpcError } from './http-io.js';
+import { StreamableHttpTransport } from './streamable-http-transport.js';
 
 /** The probe 2026-07-28 clients send first; an error makes them fall back to initialize. */
 const DISCOVER = 'server/discover';
@@ -39,7 +39,7 @@ export async function handleStreamableHttp(ctx: FrontContext, req: IncomingMessa
   if (typeof sid === 'string' && sid !== '') {
     const session = ctx.registry.get(sid);
     const transport = session?.transport;
-    if (!session || !(transport instanceof StreamableHTTPServerTransport) || session.endpoint.name !== endpoint.name || session.endpoint.kind !== endpoint.kind || !sameCaller(session.identity, identity)) {
+    if (!session || !(transport instanceof StreamableHttpTransport) || session.endpoint.name !== endpoint.name || session.endpoint.kind !== endpoint.kind || !sameCaller(session.identity, identity)) {
       throw new McpGatewayError('MCP_SESSION_NOT_FOUND', 'Session not found');
     }
     return transport.handleRequest(req, res, body);
@@ -54,10 +54,10 @@ export async function handleStreamableHttp(ctx: FrontContext, req: IncomingMessa
   }
 
   const id = randomUUID();
-  const transport = new StreamableHTTPServerTransport({
-    sessionIdGenerator: () => id,
+  const transport = new StreamableHttpTransport({
+    sessionId: id,
     eventStore: new BoundedEventStore(ctx.root().mcp.limits.resumableEvents),
-    retryInterval: 1_000,
+    retryIntervalMs: 1_000,
     onsessionclosed: (closed) => void ctx.registry.remove(closed),
   });
   try {

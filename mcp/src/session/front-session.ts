@@ -1,11 +1,12 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isJSONRPCErrorResponse, isJSONRPCNotification, isJSONRPCRequest, isJSONRPCResultResponse, type JSONRPCMessage, type JSONRPCNotification, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, RequestId } from '@modelcontextprotocol/sdk/types.js';
 import { ROOT_CONTEXT, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR, HEADER, SLUICE } from '../../../collector/src/model/semconv.js';
 import type { McpCore } from '../core.js';
 import type { McpIdentity } from '../deps.js';
 import type { Endpoint } from '../endpoint.js';
+import { isNotificationMessage, isRequestMessage, isResponseMessage } from '../jsonrpc-kind.js';
 import { extractContext } from '../trace-context.js';
 import { endServerSpan, identityAttributes, startServerSpan, type RequestTrace } from '../telemetry.js';
 import type { UpstreamLink } from '../upstream/upstream-link.js';
@@ -87,11 +88,11 @@ export class FrontSession {
 
   private inbound(message: JSONRPCMessage, headers: Record<string, unknown> | undefined): void {
     this.lastActiveMs = this.core.deps.now();
-    if (isJSONRPCRequest(message)) {
+    if (isRequestMessage(message)) {
       const parent = extractContext((message.params as { _meta?: unknown } | undefined)?._meta, extractContext(headers, ROOT_CONTEXT));
       const attrs = { ...this.base, ...correlation(headers), ...(this.protocolVersion ? { [ATTR.MCP_PROTOCOL_VERSION]: this.protocolVersion } : {}) };
       this.traces.set(String(message.id), startServerSpan({ tracer: this.core.deps.tracer, request: message, parent, base: attrs, nowMs: this.lastActiveMs }));
-    } else if (isJSONRPCNotification(message) && message.method === 'notifications/cancelled') {
+    } else if (isNotificationMessage(message) && message.method === 'notifications/cancelled') {
       const id = (message.params as { requestId?: RequestId } | undefined)?.requestId;
       const t = id === undefined ? undefined : this.traces.get(String(id));
       if (t) {
@@ -104,7 +105,7 @@ export class FrontSession {
 
   private outbound(message: JSONRPCMessage): void {
     this.lastActiveMs = this.core.deps.now();
-    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+    if (!isResponseMessage(message)) return;
     const key = String(message.id);
     const t = this.traces.get(key);
     if (!t) return;

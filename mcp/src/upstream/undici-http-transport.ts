@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { isJSONRPCErrorResponse, isJSONRPCRequest, isJSONRPCResultResponse, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { Agent, request, type Dispatcher } from 'undici';
+import { isRequestMessage, isResponseMessage, parseMessage } from '../jsonrpc-kind.js';
 import { SseParser } from './sse-parser.js';
 
 /** One keep-alive pool for every HTTP upstream (undici keeps connections per origin). */
@@ -72,7 +73,7 @@ export class UndiciStreamableHttpTransport implements Transport {
     }
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('text/event-stream')) {
-      const pending = new Set(isJSONRPCRequest(message) ? [message.id] : []);
+      const pending = new Set(isRequestMessage(message) ? [message.id] : []);
       void this.readPostStream(res.body, pending);
     } else if (type.includes('application/json')) {
       const data = (await res.body.json()) as unknown;
@@ -87,13 +88,13 @@ export class UndiciStreamableHttpTransport implements Transport {
 
   /** Parses JSON-RPC out of an event and hands it to the protocol layer. */
   private deliver(raw: unknown): JSONRPCMessage | undefined {
-    const parsed = JSONRPCMessageSchema.safeParse(raw);
-    if (!parsed.success) {
+    const message = parseMessage(raw);
+    if (message === undefined) {
       this.onerror?.(new Error('upstream sent an invalid JSON-RPC message'));
       return undefined;
     }
-    this.onmessage?.(parsed.data);
-    return parsed.data;
+    this.onmessage?.(message);
+    return message;
   }
 
   /** Reads an SSE body; returns the parser (its last event id and retry hint). */
@@ -121,7 +122,7 @@ export class UndiciStreamableHttpTransport implements Transport {
   /** A POST's SSE stream: resumed with GET + Last-Event-ID when it ends before its response. */
   private async readPostStream(body: Readable, pending: Set<string | number>): Promise<void> {
     const parser = new SseParser();
-    const settle = (m: JSONRPCMessage) => { if (isJSONRPCResultResponse(m) || isJSONRPCErrorResponse(m)) pending.delete(m.id as string | number); };
+    const settle = (m: JSONRPCMessage) => { if (isResponseMessage(m)) pending.delete(m.id as string | number); };
     let stream: Readable | undefined = body;
     for (let resumes = 0; stream && !this.closed; resumes++) {
       try {
