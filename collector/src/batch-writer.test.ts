@@ -6,6 +6,7 @@ import { createBatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import { StoreConfigSchema } from './config.js';
 import { systemClock } from './logger.js';
 import { encodeSpanRows } from './model/span-row.js';
+import { encodeSpanRowsTsv } from './model/span-row-tsv.js';
 import { openSpool, type Spool } from './spool/spool.js';
 import { migrate } from './store/migrations.js';
 import { openStore } from './store/open-store.js';
@@ -94,6 +95,22 @@ describe('batch writer', () => {
     expect(await stored('flush-agent')).toBe(5);
     await again.writer.close();
     await again.spool.close();
+  });
+
+  it('replays a spool written before TabSeparated: each format in its own inserts, in order', async () => {
+    const { spool, writer } = await setup('formats', { maxRows: 100, flushMs: 600_000 });
+    const tsv = (spans: number, offset: number): Buffer => Buffer.from(encodeSpanRowsTsv(rowsOf(genAiTraceRequest(spans, { agent: 'format-agent' }, offset))));
+    const json = (spans: number, offset: number): Buffer => Buffer.from(encodeSpanRows(rowsOf(genAiTraceRequest(spans, { agent: 'format-agent' }, offset))));
+    await spool.append(json(2, 0), 2); // left by the previous version
+    await spool.append(json(3, 10), 3);
+    await spool.append(tsv(4, 20), 4);
+    await spool.append(tsv(1, 30), 1);
+    await writer.forceFlush();
+    expect(writer.stats()).toMatchObject({ inserts: 2, insertedSpans: 10, failedInserts: 0, droppedSpans: 0 });
+    expect(await stored('format-agent')).toBe(10);
+    expect(spool.cursor).toEqual({ committed: 4, pending: undefined });
+    await writer.close();
+    await spool.close();
   });
 
   it('runs the prepare step before the first insert and retries it until it succeeds', async () => {

@@ -72,8 +72,12 @@ export const CollectorConfigSchema = z
     maxConcurrentRequests: z.number().int().positive().default(64),
     batch: z
       .object({
-        /** An insert is started once this many spans are waiting… */
-        maxRows: z.number().int().positive().default(5000),
+        /**
+         * An insert is started once this many spans are waiting… Each insert writes new parts
+         * (~160 files for `otel_traces` alone), parses, indexes and merges per call: 20 000-row
+         * inserts cost ~30 % less CPU per span in chDB than 4 000-row ones.
+         */
+        maxRows: z.number().int().positive().default(20_000),
         /** …or once the oldest waiting span is this old. */
         flushMs: z.number().int().positive().default(1000),
         /** Backoff between failed inserts grows from min to max. */

@@ -4,9 +4,8 @@ import type { CollectorConfig } from './config.js';
 import { CollectorError } from './errors.js';
 import { readBody } from './http/read-body.js';
 import type { Clock, Logger } from './logger.js';
-import { encodeSpanRows } from './model/span-row.js';
 import { decodeJsonRequest } from './otlp/decode-json.js';
-import { decodeProtobufRequest } from './otlp/decode-protobuf.js';
+import { encodeRows, protobufRows } from './otlp/protobuf-rows.js';
 import { toRows } from './otlp/to-rows.js';
 import { describeRejections, errorReply, successReply, type HttpReply, type WireEncoding } from './responses.js';
 import type { Spool } from './spool/spool.js';
@@ -67,20 +66,21 @@ export function createTracesHandler(d: ReceiverDeps): (req: IncomingMessage, res
 
   async function receive(req: IncomingMessage, enc: WireEncoding): Promise<HttpReply> {
     const body = await readBody(req, d.config.maxBodyBytes);
-    const decoded = enc === 'json' ? decodeJsonRequest(body) : decodeProtobufRequest(body);
-    const r = toRows(decoded, limits, d.clock.now());
+    const nowMs = d.clock.now();
+    // Protobuf (what exporters send by default) is encoded straight from its bytes.
+    const r = enc === 'json' ? encodeRows(toRows(decodeJsonRequest(body), limits, nowMs)) : protobufRows(body, limits, nowMs);
     const c = d.counters;
-    c.spansReceived += r.rows.length + r.rejected;
-    if (r.rows.length > 0) {
+    c.spansReceived += r.rows + r.rejected;
+    if (r.rows > 0) {
       try {
-        await d.spool.append(Buffer.from(encodeSpanRows(r.rows)), r.rows.length);
+        await d.spool.append(r.payload, r.rows);
       } catch (err) {
-        c.spansRefused += r.rows.length + r.rejected;
+        c.spansRefused += r.rows + r.rejected;
         throw err;
       }
       d.writer.notify();
     }
-    c.spansAccepted += r.rows.length;
+    c.spansAccepted += r.rows;
     c.spansRejected += r.rejected;
     for (const [k, n] of Object.entries(r.rejectReasons)) c.rejectReasons[k] = (c.rejectReasons[k] ?? 0) + n;
     c.attributesDropped += r.droppedAttributes;
@@ -92,7 +92,7 @@ export function createTracesHandler(d: ReceiverDeps): (req: IncomingMessage, res
     if (r.droppedEvents > 0) warnings.push(`dropped ${r.droppedEvents} events/links beyond ${limits.maxEvents} per span`);
     const message = describeRejections(r.rejected, r.rejectReasons, warnings);
     if (message !== '') {
-      d.logger.warn({ accepted: r.rows.length, rejected: r.rejected, reasons: r.rejectReasons, droppedAttributes: r.droppedAttributes, truncatedValues: r.truncatedValues }, `otlp: ${message}`);
+      d.logger.warn({ accepted: r.rows, rejected: r.rejected, reasons: r.rejectReasons, droppedAttributes: r.droppedAttributes, truncatedValues: r.truncatedValues }, `otlp: ${message}`);
     }
     return successReply(enc, r.rejected, message);
   }

@@ -25,7 +25,7 @@ export function anyValueAsString(v: OtlpAnyValue): string {
 }
 
 /** pcommon `float64AsString`. */
-function doubleAsString(d: number): string {
+export function doubleAsString(d: number): string {
   if (Number.isNaN(d)) return 'json: unsupported value: NaN';
   if (!Number.isFinite(d)) return `json: unsupported value: ${d > 0 ? '+Inf' : '-Inf'}`;
   if (Object.is(d, -0)) return '-0';

@@ -1,15 +1,5 @@
 import { CollectorError } from '../errors.js';
-import type {
-  OtlpAnyValue,
-  OtlpEvent,
-  OtlpInvalidSpan,
-  OtlpKeyValue,
-  OtlpLink,
-  OtlpResourceSpans,
-  OtlpScopeSpans,
-  OtlpSpan,
-  OtlpTraceRequest,
-} from './otlp-types.js';
+import type { OtlpAnyValue, OtlpEvent, OtlpInvalidSpan, OtlpKeyValue, OtlpLink, OtlpSpan, OtlpTraceRequest } from './otlp-types.js';
 import { PbReader, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './pb-reader.js';
 
 /** Deeper AnyValue nesting is refused: it has no use in spans and costs stack. */
@@ -22,9 +12,37 @@ export const MAX_VALUE_DEPTH = 32;
  * malformed span is kept as `{ invalid }` and rejected alone, its neighbours kept.
  */
 export function decodeProtobufRequest(body: Uint8Array): OtlpTraceRequest {
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const buf = asBuffer(body);
+  return {
+    resourceSpans: walkTraceRequest(buf).map((rs) => ({
+      resourceAttributes: rs.resourceAttributes,
+      scopeSpans: rs.scopeSpans.map((ss) => ({ scopeName: ss.scopeName, scopeVersion: ss.scopeVersion, spans: decodeSpans(buf, ss.spanRanges) })),
+    })),
+  };
+}
+
+/** A request's structure with every span still as bytes: `[start, end)` offsets, flattened. */
+export interface WalkedScopeSpans {
+  scopeName: string;
+  scopeVersion: string;
+  spanRanges: number[];
+}
+
+export interface WalkedResourceSpans {
+  resourceAttributes: OtlpKeyValue[];
+  scopeSpans: WalkedScopeSpans[];
+}
+
+export const asBuffer = (body: Uint8Array): Buffer => (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+
+/**
+ * Reads everything outside the spans (resources, scopes, span boundaries) and leaves the
+ * spans to the caller: `decodeProtobufRequest` decodes them, the protobuf fast path
+ * (`protobuf-rows.ts`) encodes them. One walk, so both accept and refuse the same requests.
+ */
+export function walkTraceRequest(buf: Buffer): WalkedResourceSpans[] {
   const r = new PbReader(buf);
-  const resourceSpans: OtlpResourceSpans[] = [];
+  const resourceSpans: WalkedResourceSpans[] = [];
   try {
     while (!r.done()) {
       const { field, wire } = r.tag();
@@ -36,11 +54,18 @@ export function decodeProtobufRequest(body: Uint8Array): OtlpTraceRequest {
   } catch (err) {
     throw new CollectorError('COL_BAD_REQUEST', `undecodable protobuf ExportTraceServiceRequest: ${(err as Error).message}`, { cause: err });
   }
-  return { resourceSpans };
+  return resourceSpans;
 }
 
-function readResourceSpans(r: PbReader): OtlpResourceSpans {
-  const out: OtlpResourceSpans = { resourceAttributes: [], scopeSpans: [] };
+/** The spans at `ranges` (see `WalkedScopeSpans`), each decoded or marked invalid. */
+export function decodeSpans(buf: Buffer, ranges: readonly number[]): (OtlpSpan | OtlpInvalidSpan)[] {
+  const spans: (OtlpSpan | OtlpInvalidSpan)[] = [];
+  for (let i = 0; i < ranges.length; i += 2) spans.push(readSpanSafely(new PbReader(buf, ranges[i], ranges[i + 1])));
+  return spans;
+}
+
+function readResourceSpans(r: PbReader): WalkedResourceSpans {
+  const out: WalkedResourceSpans = { resourceAttributes: [], scopeSpans: [] };
   while (!r.done()) {
     const { field, wire } = r.tag();
     if (field === 1) {
@@ -59,8 +84,8 @@ function readResourceSpans(r: PbReader): OtlpResourceSpans {
   return out;
 }
 
-function readScopeSpans(r: PbReader): OtlpScopeSpans {
-  const out: OtlpScopeSpans = { scopeName: '', scopeVersion: '', spans: [] };
+function readScopeSpans(r: PbReader): WalkedScopeSpans {
+  const out: WalkedScopeSpans = { scopeName: '', scopeVersion: '', spanRanges: [] };
   while (!r.done()) {
     const { field, wire } = r.tag();
     if (field === 1) {
@@ -74,14 +99,15 @@ function readScopeSpans(r: PbReader): OtlpScopeSpans {
       }
     } else if (field === 2) {
       r.expect(wire, WIRE_LEN, 'span');
-      const sp = r.sub();
-      out.spans.push(readSpanSafely(sp));
+      const [start, end] = r.len();
+      out.spanRanges.push(start, end);
     } else r.skip(wire);
   }
   return out;
 }
 
-function readSpanSafely(r: PbReader): OtlpSpan | OtlpInvalidSpan {
+/** A span, or `{ invalid }` with the reason it could not be read. */
+export function readSpanSafely(r: PbReader): OtlpSpan | OtlpInvalidSpan {
   try {
     return readSpan(r);
   } catch (err) {
@@ -173,7 +199,7 @@ function readKeyValue(r: PbReader, depth: number): OtlpKeyValue {
   return { key, value };
 }
 
-function readAnyValue(r: PbReader, depth: number): OtlpAnyValue {
+export function readAnyValue(r: PbReader, depth: number): OtlpAnyValue {
   if (depth >= MAX_VALUE_DEPTH) throw new Error(`attribute value nested deeper than ${MAX_VALUE_DEPTH}`);
   let v: OtlpAnyValue = {};
   // A oneof: when several members are present, the last one wins (protobuf semantics).

@@ -1,6 +1,6 @@
 import type { SpanEventRow, SpanLinkRow, SpanRow } from '../model/span-row.js';
 import { anyValueAsString } from './any-value.js';
-import { isInvalidSpan, type OtlpKeyValue, type OtlpSpan, type OtlpTraceRequest } from './otlp-types.js';
+import { isInvalidSpan, type OtlpInvalidSpan, type OtlpKeyValue, type OtlpSpan, type OtlpTraceRequest } from './otlp-types.js';
 
 /** Caps applied while mapping; everything cut is counted, never silent. */
 export interface RowLimits {
@@ -20,23 +20,95 @@ export interface ToRowsResult {
 }
 
 /** Span kind and status names exactly as the exporter writes them (`traceutil.*Str`). */
-const KIND_NAMES = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
-const STATUS_NAMES = ['Unset', 'Ok', 'Error'];
+export const KIND_NAMES: readonly string[] = ['Unspecified', 'Internal', 'Server', 'Client', 'Producer', 'Consumer'];
+export const STATUS_NAMES: readonly string[] = ['Unset', 'Ok', 'Error'];
 
 const NS_PER_MS = 1_000_000n;
 /** Spans starting before 2000-01-01 are refused as absurd (a zero or seconds-for-ns clock). */
-const MIN_START_NS = 946_684_800_000n * NS_PER_MS;
+export const MIN_START_NS = 946_684_800_000n * NS_PER_MS;
 /** …and so are spans starting more than a day in the collector's future. */
-const MAX_FUTURE_NS = 24n * 3600n * 1000n * NS_PER_MS;
+export const MAX_FUTURE_NS = 24n * 3600n * 1000n * NS_PER_MS;
+/** The latest span start accepted at `nowMs`. */
+export const latestStartNs = (nowMs: number): bigint => BigInt(Math.trunc(nowMs)) * NS_PER_MS + MAX_FUTURE_NS;
 /** A span longer than 31 days is a broken clock, not a call. */
-const MAX_DURATION_NS = 31n * 24n * 3600n * 1000n * NS_PER_MS;
+export const MAX_DURATION_NS = 31n * 24n * 3600n * 1000n * NS_PER_MS;
 /** Longest attribute key kept (keys are LowCardinality in ClickHouse). */
-const MAX_KEY_BYTES = 1024;
+export const MAX_KEY_BYTES = 1024;
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
+
+/** What `toRows` counts besides the rows. */
+export type RowCounters = Omit<ToRowsResult, 'rows'>;
+
+export const newRowCounters = (): RowCounters => ({ rejected: 0, rejectReasons: {}, droppedAttributes: 0, truncatedValues: 0, droppedEvents: 0 });
+
+/** A resource's columns, mapped once and shared by its spans. */
+export interface ResourceColumns {
+  attributes: Record<string, string>;
+  serviceName: string;
+}
+
+/** A scope's columns, mapped once and shared by its spans. */
+export interface ScopeColumns {
+  scopeName: string;
+  scopeVersion: string;
+}
+
+/**
+ * The mapping in pieces, counting into `out`: `toRows` walks a decoded request with it, and
+ * the protobuf fast path (`protobuf-rows.ts`) uses the same pieces for resources, scopes and
+ * every span it does not encode itself, so both produce the same rows and counts.
+ */
+export interface RowMapper {
+  resource(attributes: OtlpKeyValue[]): ResourceColumns;
+  scope(name: string, version: string): ScopeColumns;
+  /** The span's row, or `undefined` when it is rejected (counted with its reason). */
+  span(s: OtlpSpan | OtlpInvalidSpan, resource: ResourceColumns, scope: ScopeColumns): SpanRow | undefined;
+}
+
+export function createRowMapper(limits: RowLimits, nowMs: number, out: RowCounters): RowMapper {
+  const latestNs = latestStartNs(nowMs);
+  const cap = capper(limits, out);
+  const reject = (reason: string): undefined => {
+    out.rejected += 1;
+    out.rejectReasons[reason] = (out.rejectReasons[reason] ?? 0) + 1;
+    return undefined;
+  };
+  return {
+    resource(attributes) {
+      const m = cap.attributes(attributes);
+      return { attributes: m, serviceName: m['service.name'] ?? '' };
+    },
+    scope: (name, version) => ({ scopeName: cap.value(name), scopeVersion: cap.value(version) }),
+    span(s, resource, scope) {
+      if (isInvalidSpan(s)) return reject(`malformed span (${s.invalid})`);
+      const problem = validate(s, latestNs);
+      if (problem !== undefined) return reject(problem);
+      return {
+        Timestamp: s.startTimeUnixNano,
+        TraceId: s.traceId,
+        SpanId: s.spanId,
+        ParentSpanId: s.parentSpanId === ZERO_SPAN ? '' : s.parentSpanId,
+        TraceState: cap.value(s.traceState),
+        SpanName: cap.value(s.name),
+        SpanKind: KIND_NAMES[s.kind] ?? '',
+        ServiceName: resource.serviceName,
+        ResourceAttributes: resource.attributes,
+        ScopeName: scope.scopeName,
+        ScopeVersion: scope.scopeVersion,
+        SpanAttributes: cap.attributes(s.attributes),
+        Duration: s.endTimeUnixNano - s.startTimeUnixNano,
+        StatusCode: STATUS_NAMES[s.statusCode] ?? '',
+        StatusMessage: cap.value(s.statusMessage),
+        Events: events(s, cap, out),
+        Links: links(s, cap, limits.maxEvents, out),
+      };
+    },
+  };
+}
 
 /**
  * Pure mapping from a decoded OTLP request to `otel_traces` rows, shared by the JSON and
@@ -44,48 +116,15 @@ const ZERO_SPAN = '0'.repeat(16);
  * partial success); the rest of the batch is kept.
  */
 export function toRows(req: OtlpTraceRequest, limits: RowLimits, nowMs: number): ToRowsResult {
-  const out: ToRowsResult = { rows: [], rejected: 0, rejectReasons: {}, droppedAttributes: 0, truncatedValues: 0, droppedEvents: 0 };
-  const latestStartNs = BigInt(Math.trunc(nowMs)) * NS_PER_MS + MAX_FUTURE_NS;
-  const cap = capper(limits, out);
-  const reject = (reason: string): void => {
-    out.rejected += 1;
-    out.rejectReasons[reason] = (out.rejectReasons[reason] ?? 0) + 1;
-  };
+  const out: ToRowsResult = { rows: [], ...newRowCounters() };
+  const map = createRowMapper(limits, nowMs, out);
   for (const rs of req.resourceSpans) {
-    const resourceAttributes = cap.attributes(rs.resourceAttributes);
-    const serviceName = resourceAttributes['service.name'] ?? '';
+    const resource = map.resource(rs.resourceAttributes);
     for (const ss of rs.scopeSpans) {
-      const scopeName = cap.value(ss.scopeName);
-      const scopeVersion = cap.value(ss.scopeVersion);
+      const scope = map.scope(ss.scopeName, ss.scopeVersion);
       for (const s of ss.spans) {
-        if (isInvalidSpan(s)) {
-          reject(`malformed span (${s.invalid})`);
-          continue;
-        }
-        const problem = validate(s, latestStartNs);
-        if (problem !== undefined) {
-          reject(problem);
-          continue;
-        }
-        out.rows.push({
-          Timestamp: s.startTimeUnixNano,
-          TraceId: s.traceId,
-          SpanId: s.spanId,
-          ParentSpanId: s.parentSpanId === ZERO_SPAN ? '' : s.parentSpanId,
-          TraceState: cap.value(s.traceState),
-          SpanName: cap.value(s.name),
-          SpanKind: KIND_NAMES[s.kind] ?? '',
-          ServiceName: serviceName,
-          ResourceAttributes: resourceAttributes,
-          ScopeName: scopeName,
-          ScopeVersion: scopeVersion,
-          SpanAttributes: cap.attributes(s.attributes),
-          Duration: s.endTimeUnixNano - s.startTimeUnixNano,
-          StatusCode: STATUS_NAMES[s.statusCode] ?? '',
-          StatusMessage: cap.value(s.statusMessage),
-          Events: events(s, cap, out),
-          Links: links(s, cap, limits.maxEvents, out),
-        });
+        const row = map.span(s, resource, scope);
+        if (row !== undefined) out.rows.push(row);
       }
     }
   }
@@ -102,7 +141,7 @@ function validate(s: OtlpSpan, latestStartNs: bigint): string | undefined {
   return undefined;
 }
 
-function events(s: OtlpSpan, cap: Capper, out: ToRowsResult): SpanEventRow[] {
+function events(s: OtlpSpan, cap: Capper, out: RowCounters): SpanEventRow[] {
   const kept = s.events.length > cap.maxEvents ? s.events.slice(0, cap.maxEvents) : s.events;
   out.droppedEvents += s.events.length - kept.length;
   // An event time outside DateTime64(9)'s sane range would fail the whole insert: pin it
@@ -114,7 +153,7 @@ function events(s: OtlpSpan, cap: Capper, out: ToRowsResult): SpanEventRow[] {
   }));
 }
 
-function links(s: OtlpSpan, cap: Capper, maxLinks: number, out: ToRowsResult): SpanLinkRow[] {
+function links(s: OtlpSpan, cap: Capper, maxLinks: number, out: RowCounters): SpanLinkRow[] {
   const kept = s.links.length > maxLinks ? s.links.slice(0, maxLinks) : s.links;
   out.droppedEvents += s.links.length - kept.length;
   return kept.map((l) => ({
@@ -131,7 +170,7 @@ interface Capper {
   attributes(kvs: OtlpKeyValue[]): Record<string, string>;
 }
 
-function capper(limits: RowLimits, out: ToRowsResult): Capper {
+function capper(limits: RowLimits, out: RowCounters): Capper {
   const value = (s: string, max = limits.maxValueBytes): string => {
     // Fast path: even all-3-byte UTF-16 units stay under the cap.
     if (s.length * 3 <= max) return s;

@@ -209,15 +209,20 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
         }
         records = keep;
         // Delete segments whose every record is stored (the open one too: appends reopen).
-        for (const s of [...segments]) {
-          if (s.lastSeq > to || s.sizeBytes === 0) continue;
-          if (active?.segment === s) {
-            await active.fh.close();
+        // The accounting changes first, with the records: once `stats()` shows no rows, the
+        // size cap no longer counts them (a failed unlink leaves a file the next start removes).
+        const stored = segments.filter((seg) => seg.lastSeq <= to && seg.sizeBytes > 0);
+        for (const seg of stored) {
+          segments.splice(segments.indexOf(seg), 1);
+          diskBytes -= seg.sizeBytes;
+        }
+        for (const seg of stored) {
+          if (active?.segment === seg) {
+            const fh = active.fh;
             active = undefined;
+            await fh.close();
           }
-          await unlink(s.path);
-          segments.splice(segments.indexOf(s), 1);
-          diskBytes -= s.sizeBytes;
+          await unlink(seg.path);
         }
       });
     },

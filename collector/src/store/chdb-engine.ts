@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { CollectorError } from '../errors.js';
+import type { RowFormat } from '../model/row-format.js';
 
 /**
  * chDB is one engine per process, bound to one data directory. This module is the only
@@ -25,12 +26,12 @@ export interface ChdbHandle {
   /** A second session on the same engine whose settings are pinned to `readonly=1`. */
   readonlyClient(database?: string): Promise<ClickHouseClient>;
   /**
-   * `INSERT INTO table SETTINGS … FORMAT JSONEachRow` with the body handed to the engine
-   * as bytes (chDB's raw insert): the generic connection path turns the body into a JS
-   * string and back on the event loop, which blocked it for tens of ms per batch.
+   * `INSERT INTO table SETTINGS … FORMAT <format>` with the body handed to the engine as
+   * bytes (chDB's raw insert): the generic connection path turns the body into a JS string
+   * and back on the event loop, which blocked it for tens of ms per batch.
    * Errors are reshaped like the client's (`code` = ClickHouse error number).
    */
-  rawInsert(table: string, body: Buffer, settings: Record<string, string>): Promise<void>;
+  rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -57,9 +58,9 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       e.readonly ??= openReadonly(path, database);
       return e.readonly;
     },
-    async rawInsert(table, body, settings) {
+    async rawInsert(table, body, format, settings) {
       try {
-        await e.connection.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings });
+        await e.connection.chdb.rawInsert({ table, values: body, format, settings });
       } catch (err) {
         const mapped = parseError(err instanceof Error ? err.message : String(err));
         if (mapped !== err) (mapped as Error & { cause?: unknown }).cause = err;

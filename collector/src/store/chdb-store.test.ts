@@ -6,6 +6,7 @@ import { acquireChdb, openChdbPath } from './chdb-engine.js';
 import { createClickHouseStore } from './clickhouse-store.js';
 import { genAiTraceRequest } from '../../bench/genai-spans.js';
 import { encodeSpanRows } from '../model/span-row.js';
+import { encodeSpanRowsTsv } from '../model/span-row-tsv.js';
 import { rowsOf } from './store.contract.js';
 import { migrate } from './migrations.js';
 import { openStore } from './open-store.js';
@@ -40,7 +41,7 @@ describe('embedded store specifics', () => {
     expect(openChdbPath()).toBeUndefined();
   });
 
-  it('the generic client insert path (the one servers use) deduplicates on chDB too', async () => {
+  it('the generic client insert path (the one servers use) deduplicates on chDB too, in both formats', async () => {
     const handle = acquireChdb(join(root.dir, 'chdb'));
     const generic = createClickHouseStore(
       { mode: 'embedded', location: handle.path, database: 'otel', cluster: undefined, retentionDays: 30 },
@@ -51,10 +52,14 @@ describe('embedded store specifics', () => {
       const body = encodeSpanRows(rowsOf(genAiTraceRequest(3, { agent: 'generic-path' })));
       await generic.insertJsonEachRow('otel_traces', body, { dedupToken: 'generic-1' });
       await generic.insertJsonEachRow('otel_traces', body, { dedupToken: 'generic-1' });
+      // …and so does the TabSeparated body the spool keeps.
+      const tsv = encodeSpanRowsTsv(rowsOf(genAiTraceRequest(2, { agent: 'generic-path' }, 10)));
+      await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });
+      await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });
       const [r] = await generic.query<{ t: number; c: number }>(
         "SELECT (SELECT count() FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = 'generic-path') AS t, (SELECT count() FROM otel.llm_calls WHERE agent = 'generic-path') AS c",
       );
-      expect([Number(r?.t), Number(r?.c)]).toEqual([3, 3]);
+      expect([Number(r?.t), Number(r?.c)]).toEqual([5, 5]);
     } finally {
       await generic.close();
     }

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
-import { encodeSpanRows, type SpanRow } from '../model/span-row.js';
+import type { RowFormat } from '../model/row-format.js';
+import type { SpanRow } from '../model/span-row.js';
+import { encodeSpanRowsTsv } from '../model/span-row-tsv.js';
 import { CollectorError } from '../errors.js';
 import type { InsertOptions, SpanStore, StoreInfo } from './store.js';
 
@@ -9,14 +11,15 @@ export interface ClickHouseBackend {
   client: ClickHouseClient;
   /** The client for read-only queries and the settings that make them read-only. */
   readonly(): Promise<{ client: ClickHouseClient; settings: ClickHouseSettings }>;
-  /** Optional zero-copy insert of a JSONEachRow body (embedded chDB). */
-  rawInsert?(table: string, body: Buffer, settings: Record<string, string>): Promise<void>;
+  /** Optional zero-copy insert of a ready body (embedded chDB). */
+  rawInsert?(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
   release(): Promise<void>;
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOKEN = /^[A-Za-z0-9:_.-]{1,200}$/;
 const FORMAT = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
+const INSERT_FORMATS: readonly RowFormat[] = ['TabSeparated', 'JSONEachRow'];
 
 /**
  * The one `SpanStore` implementation, over `@clickhouse/client` whatever the connection.
@@ -29,8 +32,9 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
   let closed: Promise<void> | undefined;
   const client = backend.client;
 
-  const insertJsonEachRow = async (table: string, body: Buffer | string, opts: InsertOptions = {}): Promise<void> => {
+  const insertBody = async (table: string, body: Buffer | string, format: RowFormat, opts: InsertOptions = {}): Promise<void> => {
     if (!IDENT.test(table)) throw new CollectorError('COL_INTERNAL', `bad table name ${JSON.stringify(table)}`);
+    if (!INSERT_FORMATS.includes(format)) throw new CollectorError('COL_INTERNAL', `bad insert format ${JSON.stringify(format)}`);
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
     if (buf.length === 0) return;
     let settings = '';
@@ -39,11 +43,11 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
       settings = ` SETTINGS insert_deduplication_token = '${opts.dedupToken}'`;
     }
     if (backend.rawInsert !== undefined) {
-      await backend.rawInsert(`${db}.${table}`, buf, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken });
+      await backend.rawInsert(`${db}.${table}`, buf, format, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken });
       return;
     }
     const res = await client.exec({
-      query: `INSERT INTO \`${db}\`.\`${table}\`${settings} FORMAT JSONEachRow`,
+      query: `INSERT INTO \`${db}\`.\`${table}\`${settings} FORMAT ${format}`,
       values: Readable.from([buf]),
     });
     await drain(res.stream);
@@ -51,8 +55,9 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
 
   return {
     info,
-    insert: (rows: readonly SpanRow[], opts?: InsertOptions) => insertJsonEachRow('otel_traces', encodeSpanRows(rows), opts),
-    insertJsonEachRow,
+    insert: (rows: readonly SpanRow[], opts?: InsertOptions) => insertBody('otel_traces', encodeSpanRowsTsv(rows), 'TabSeparated', opts),
+    insertBody,
+    insertJsonEachRow: (table, body, opts) => insertBody(table, body, 'JSONEachRow', opts),
     async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
       const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params });
       return rs.json<T>();

@@ -1,3 +1,4 @@
+import type { RowFormat } from '../model/row-format.js';
 import type { SpanRow } from '../model/span-row.js';
 
 /** What a store is, for logs, migrations and error messages (never credentials). */
@@ -26,7 +27,9 @@ export interface SpanStore {
   readonly info: StoreInfo;
   /** Insert rows into `otel_traces` (materialized views fan them out). */
   insert(rows: readonly SpanRow[], opts?: InsertOptions): Promise<void>;
-  /** Insert a ready `JSONEachRow` body (the spool keeps batches in this form). */
+  /** Insert a ready body in `format` (the spool keeps batches as TabSeparated bodies). */
+  insertBody(table: string, body: Buffer | string, format: RowFormat, opts?: InsertOptions): Promise<void>;
+  /** Insert a ready `JSONEachRow` body. */
   insertJsonEachRow(table: string, body: Buffer | string, opts?: InsertOptions): Promise<void>;
   /** Parameterised query (`{name:Type}` placeholders), rows as objects. */
   query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
