@@ -13,6 +13,9 @@ import { benchMcp } from '../mcp/bench/bench-mcp.js';
 import { startSimServer } from '../scenarios/src/sim/index.js';
 import { fmt, table } from './report.js';
 
+/** A difference with its sign (+0.42, -1.58). */
+const signed = (n: number): string => `${n >= 0 ? '+' : ''}${fmt(n)}`;
+
 /** Benches that run inside this process (chDB: one engine, shared by ingest and overshoot). */
 export async function benchInProcess(): Promise<string[]> {
   const out: string[] = [];
@@ -50,7 +53,7 @@ export async function benchInProcess(): Promise<string[]> {
   const mcpRows: Array<Array<string | number>> = [];
   for (const concurrency of [1, 8]) {
     const m = await benchMcp({ calls: 2_000, concurrency });
-    mcpRows.push([concurrency, `${fmt(m.directP50Ms)} / ${fmt(m.directP99Ms)}`, `${fmt(m.gatewayP50Ms)} / ${fmt(m.gatewayP99Ms)}`, `+${fmt(m.addedP50Ms)} / +${fmt(m.addedP99Ms)}`, `${fmt(m.throughputRatio)}×`]);
+    mcpRows.push([concurrency, `${fmt(m.directP50Ms)} / ${fmt(m.directP99Ms)}`, `${fmt(m.gatewayP50Ms)} / ${fmt(m.gatewayP99Ms)}`, `${signed(m.addedP50Ms)} / ${signed(m.addedP99Ms)}`, `${fmt(m.throughputRatio)}×`]);
   }
   out.push(table('MCP tools/call through the gateway vs direct, same Streamable HTTP upstream (issue 11)', ['concurrency', 'direct p50 / p99 (ms)', 'gateway p50 / p99 (ms)', 'added', 'throughput ratio'], mcpRows));
   const quiet = pino({ level: 'silent' });
@@ -58,7 +61,7 @@ export async function benchInProcess(): Promise<string[]> {
     const f = await benchFailover({ startGateway: (o) => startGateway({ ...o, logger: quiet }), startSimServer, requests: 300, concurrency: 4, stream, flapDurationMs: 4_000 });
     out.push(table(`Failover cost, ${stream ? 'streaming' : 'JSON'} (issue 6)`, ['measure', 'value'], [
       ['latency p50 / p99, primary healthy (ms)', `${fmt(f.direct.p50Ms)} / ${fmt(f.direct.p99Ms)}`],
-      ['added by failing over once, p50 / p99 (ms)', `+${fmt(f.addedMs.p50)} / +${fmt(f.addedMs.p99)}`],
+      ['added by failing over once, p50 / p99 (ms)', `${signed(f.addedMs.p50)} / ${signed(f.addedMs.p99)}`],
       ['requests that succeed while the primary flaps', `${f.flapping.succeeded} / ${f.flapping.requests} (${fmt(f.flapping.successRate * 100, 1)} %)`],
     ]));
   }
