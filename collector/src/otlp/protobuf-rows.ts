@@ -2,7 +2,7 @@ import { ByteWriter } from '../model/byte-writer.js';
 import { encodeSpanRowsTsv, encodeSpanRowTsv, tsvField, tsvMap, tsvQuoted } from '../model/span-row-tsv.js';
 import { anyValueAsString, doubleAsString } from './any-value.js';
 import { asBuffer, readAnyValue, readSpanSafely, walkTraceRequest } from './decode-protobuf.js';
-import { PbReader } from './pb-reader.js';
+import { PbReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './pb-reader.js';
 import {
   createRowMapper,
   KIND_NAMES,
@@ -84,11 +84,6 @@ let writer = new ByteWriter(SCRATCH_BYTES);
 
 /** The fast path gives up on a span by throwing this; nothing of the span is kept. */
 const GIVE_UP: unique symbol = Symbol('give up');
-
-const WIRE_VARINT = 0;
-const WIRE_I64 = 1;
-const WIRE_LEN = 2;
-const WIRE_I32 = 5;
 
 const VALUE_STRING = 1;
 const VALUE_BOOL = 2;

@@ -1,17 +1,14 @@
-import type { Attributes, Link } from '@opentelemetry/api';
+import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { WIRE_I32 as I32, WIRE_I64 as I64, WIRE_LEN as LEN, WIRE_VARINT as VARINT } from '../../../collector/src/otlp/pb-reader.js';
 import type { ProtobufWriter } from './protobuf-writer.js';
 
 // OTLP protobuf messages (opentelemetry-proto trace/v1, common/v1), field by field in the
 // order `@opentelemetry/otlp-transformer`'s protobuf serializer writes them, so the bytes are
 // the same as that serializer's (a test holds this).
 
-const LEN = 2;
-const VARINT = 0;
-const I64 = 1;
-const I32 = 5;
 const HAS_IS_REMOTE = 0x100;
 const IS_REMOTE = 0x200;
 const MIN_INT64 = -(2 ** 63);
@@ -19,9 +16,8 @@ const MAX_INT64 = 2 ** 63;
 
 const spanFlags = (traceFlags: number, isRemote: boolean | undefined) => (traceFlags & 0xff) | HAS_IS_REMOTE | (isRemote ? IS_REMOTE : 0);
 
-/** The body of a `Span` message (its field tag and length are the caller's). */
-export function writeSpan(w: ProtobufWriter, span: ReadableSpan): void {
-  const ctx = span.spanContext();
+/** trace_id (1), span_id (2) and trace_state (3): the first fields of a `Span` and of a `Link`. */
+function writeIds(w: ProtobufWriter, ctx: SpanContext): void {
   w.tag(1, LEN);
   w.hexId(ctx.traceId);
   w.tag(2, LEN);
@@ -31,6 +27,12 @@ export function writeSpan(w: ProtobufWriter, span: ReadableSpan): void {
     w.tag(3, LEN);
     w.string(traceState);
   }
+}
+
+/** The body of a `Span` message (its field tag and length are the caller's). */
+export function writeSpan(w: ProtobufWriter, span: ReadableSpan): void {
+  const ctx = span.spanContext();
+  writeIds(w, ctx);
   const parent = span.parentSpanContext;
   if (parent?.spanId) {
     w.tag(4, LEN);
@@ -86,15 +88,7 @@ function writeLink(w: ProtobufWriter, link: Link & { droppedAttributesCount?: nu
   w.tag(13, LEN);
   const at = w.beginLength();
   const ctx = link.context;
-  w.tag(1, LEN);
-  w.hexId(ctx.traceId);
-  w.tag(2, LEN);
-  w.hexId(ctx.spanId);
-  const traceState = ctx.traceState?.serialize();
-  if (traceState) {
-    w.tag(3, LEN);
-    w.string(traceState);
-  }
+  writeIds(w, ctx);
   if (link.attributes) writeAttributes(w, link.attributes, 4);
   w.tag(5, VARINT);
   w.varint(link.droppedAttributesCount || 0);
