@@ -1,4 +1,4 @@
-import type { SpanRow } from './span-row.js';
+import { encodeRowsWith, type SpanRow } from './span-row.js';
 
 /**
  * `otel_traces` rows as a `TabSeparated` insert body, the format the collector spools and
@@ -43,18 +43,7 @@ export function encodeSpanRowTsv(r: SpanRow, resourceTsv = tsvMap(r.ResourceAttr
 
 /** The TabSeparated body for a batch of rows. */
 export function encodeSpanRowsTsv(rows: readonly SpanRow[]): string {
-  let out = '';
-  // Spans of one resource share its attribute map (to-rows builds it once): encode it once.
-  let lastResource: Record<string, string> | undefined;
-  let lastTsv = '';
-  for (const r of rows) {
-    if (r.ResourceAttributes !== lastResource) {
-      lastResource = r.ResourceAttributes;
-      lastTsv = tsvMap(lastResource);
-    }
-    out += encodeSpanRowTsv(r, lastTsv);
-  }
-  return out;
+  return encodeRowsWith(rows, tsvMap, encodeSpanRowTsv);
 }
 
 const FIELD_SPECIAL = /[\\\t\n\r]/;

@@ -77,18 +77,26 @@ export function encodeSpanRow(r: SpanRow, resourceJson = str(r.ResourceAttribute
   );
 }
 
-/** The JSONEachRow body for a batch of rows. */
-export function encodeSpanRows(rows: readonly SpanRow[]): string {
+/**
+ * A batch body in any row format: `encodeRow` per row, given its resource's attributes as
+ * `encodeMap` wrote them. Spans of one resource share its attribute map (to-rows builds it
+ * once), so each map is encoded once.
+ */
+export function encodeRowsWith(rows: readonly SpanRow[], encodeMap: (m: Record<string, string>) => string, encodeRow: (r: SpanRow, resource: string) => string): string {
   let out = '';
-  // Spans of one resource share its attribute map (to-rows builds it once): encode it once.
   let lastResource: Record<string, string> | undefined;
-  let lastJson = '';
+  let lastEncoded = '';
   for (const r of rows) {
     if (r.ResourceAttributes !== lastResource) {
       lastResource = r.ResourceAttributes;
-      lastJson = str(lastResource);
+      lastEncoded = encodeMap(lastResource);
     }
-    out += encodeSpanRow(r, lastJson);
+    out += encodeRow(r, lastEncoded);
   }
   return out;
+}
+
+/** The JSONEachRow body for a batch of rows. */
+export function encodeSpanRows(rows: readonly SpanRow[]): string {
+  return encodeRowsWith(rows, str, encodeSpanRow);
 }

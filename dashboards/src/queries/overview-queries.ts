@@ -11,6 +11,14 @@ export function overviewQueries(t: Tables) {
   const w = llmWhere();
   const wu = llmWhere('minute');
   const wSpans = spanWhere(['agent', 'team', 'model', 'provider']);
+  /** p50 and p95 of a per-call timing (calls that have it) over time, per model · provider. */
+  const p50p95ByModel = (column: string) => sql`
+      SELECT $__timeInterval(Timestamp) AS time, concat(toString(request_model), ' · ', toString(provider)) AS model,
+        quantile(0.5)(${column}) AS p50, quantile(0.95)(${column}) AS p95
+      FROM ${t.llmCalls}
+      WHERE ${w} AND ${column} > 0
+      GROUP BY time, model
+      ORDER BY time`;
   return {
     requestsTotal: sql`
       SELECT count() AS requests FROM ${t.llmCalls}
@@ -60,20 +68,8 @@ export function overviewQueries(t: Tables) {
       WHERE ${w}
       GROUP BY time
       ORDER BY time`,
-    ttftByModel: sql`
-      SELECT $__timeInterval(Timestamp) AS time, concat(toString(request_model), ' · ', toString(provider)) AS model,
-        quantile(0.5)(ttft_ms) AS p50, quantile(0.95)(ttft_ms) AS p95
-      FROM ${t.llmCalls}
-      WHERE ${w} AND ttft_ms > 0
-      GROUP BY time, model
-      ORDER BY time`,
-    tpotByModel: sql`
-      SELECT $__timeInterval(Timestamp) AS time, concat(toString(request_model), ' · ', toString(provider)) AS model,
-        quantile(0.5)(tpot_ms) AS p50, quantile(0.95)(tpot_ms) AS p95
-      FROM ${t.llmCalls}
-      WHERE ${w} AND tpot_ms > 0
-      GROUP BY time, model
-      ORDER BY time`,
+    ttftByModel: p50p95ByModel('ttft_ms'),
+    tpotByModel: p50p95ByModel('tpot_ms'),
     latencyByModelTable: sql`
       SELECT toString(request_model) AS model, toString(provider) AS provider, count() AS calls,
         quantile(0.5)(duration_ms) AS p50_ms, quantile(0.95)(duration_ms) AS p95_ms, quantile(0.99)(duration_ms) AS p99_ms,
