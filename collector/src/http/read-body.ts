@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { CollectorError } from '../errors.js';
+import { BodyOverflow, readBounded } from './read-bounded.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -28,43 +29,13 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
   }
 }
 
-function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer): void => {
-      size += c.length;
-      if (size > maxBytes) {
-        cleanup();
-        req.pause();
-        reject(tooLarge(maxBytes));
-        return;
-      }
-      chunks.push(c);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(new CollectorError('COL_BAD_REQUEST', `request body aborted: ${err.message}`, { cause: err }));
-    };
-    const onAborted = (): void => onError(new Error('client closed the connection'));
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    const onClose = (): void => {
-      if (!req.complete) onAborted();
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+async function readRaw(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  try {
+    return await readBounded(req, maxBytes, (s) => s.pause());
+  } catch (err) {
+    if (err instanceof BodyOverflow) throw tooLarge(maxBytes);
+    throw new CollectorError('COL_BAD_REQUEST', `request body aborted: ${(err as Error).message}`, { cause: err });
+  }
 }
 
 /**

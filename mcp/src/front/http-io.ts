@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { finished } from 'node:stream';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { BodyOverflow, readBounded } from '../../../collector/src/http/read-bounded.js';
 import { McpGatewayError, jsonRpcErrorBody } from '../errors.js';
 import { parseMessage } from '../jsonrpc-kind.js';
 
@@ -25,35 +25,18 @@ function abandon(req: IncomingMessage): void {
 }
 
 /** Reads the request body, refusing (413) past `maxBytes` without buffering the excess. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) return Promise.reject(new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
-  // Listeners rather than `for await`: the async iterator costs more than the rest of this.
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        settled = true;
-        req.off('data', onData);
-        req.resume();
-        abandon(req);
-        reject(new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    finished(req, { writable: false }, (err) => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      if (err) reject(err);
-      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+  if (Number.isFinite(declared) && declared > maxBytes) throw new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
+  try {
+    return await readBounded(req, maxBytes, () => {
+      req.resume();
+      abandon(req);
     });
-  });
+  } catch (err) {
+    if (err instanceof BodyOverflow) throw new McpGatewayError('MCP_BODY_TOO_LARGE', `request body exceeds ${maxBytes} bytes`);
+    throw err;
+  }
 }
 
 export function isJsonContentType(value: string | undefined): boolean {
