@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { CollectorError } from '../errors.js';
 import type { RowFormat } from '../model/row-format.js';
@@ -15,6 +16,8 @@ interface Engine {
   refs: number;
   connection: ChdbConnection;
   client: ClickHouseClient;
+  /** A session of its own for queries and commands (never sees the client's `SET`s). */
+  querySession: Session;
   readonly: Promise<ClickHouseClient> | undefined;
 }
 
@@ -32,6 +35,14 @@ export interface ChdbHandle {
    * Errors are reshaped like the client's (`code` = ClickHouse error number).
    */
   rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
+  /**
+   * A query's JSONEachRow text, straight from the engine (parameters bound by chDB, as the
+   * connection binds them). The client's path (result stream, ResultSet) adds ~0.3 ms per
+   * query at the median and ~3 ms at p99, which point lookups (the cache) feel.
+   */
+  queryJsonEachRow(sql: string, params: Record<string, unknown> | undefined): Promise<string>;
+  /** A statement on the same session as `queryJsonEachRow`, so its `USE` applies there. */
+  command(sql: string): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -46,7 +57,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
   if (engine === undefined) {
     mkdirSync(path, { recursive: true });
     const connection = createChdbConnection({ path });
-    engine = { path, refs: 0, connection, client: clientOn(connection), readonly: undefined };
+    engine = { path, refs: 0, connection, client: clientOn(connection), querySession: new Session(path), readonly: undefined };
   }
   const e = engine;
   e.refs += 1;
@@ -62,9 +73,23 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       try {
         await e.connection.chdb.rawInsert({ table, values: body, format, settings });
       } catch (err) {
-        const mapped = parseError(err instanceof Error ? err.message : String(err));
-        if (mapped !== err) (mapped as Error & { cause?: unknown }).cause = err;
-        throw mapped;
+        throw asClickHouseError(err);
+      }
+    },
+    async queryJsonEachRow(sql, params) {
+      try {
+        const opts = { format: 'JSONEachRow' };
+        const result = params && Object.keys(params).length > 0 ? await e.querySession.queryBindAsync(sql, params, opts) : await e.querySession.queryAsync(sql, opts);
+        return result.text();
+      } catch (err) {
+        throw asClickHouseError(err);
+      }
+    },
+    async command(sql) {
+      try {
+        await e.querySession.queryAsync(sql, { format: 'JSONEachRow' });
+      } catch (err) {
+        throw asClickHouseError(err);
       }
     },
     async release() {
@@ -74,9 +99,17 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       if (e.refs > 0) return;
       if (engine === e) engine = undefined;
       if (e.readonly !== undefined) await (await e.readonly.catch(() => undefined))?.close();
+      e.querySession.close();
       await e.client.close();
     },
   };
+}
+
+/** An engine error reshaped like the client's (`code` = ClickHouse error number), the original as `cause`. */
+function asClickHouseError(err: unknown): Error {
+  const mapped = parseError(err instanceof Error ? err.message : String(err));
+  if (mapped !== err) (mapped as Error & { cause?: unknown }).cause = err;
+  return mapped;
 }
 
 /**

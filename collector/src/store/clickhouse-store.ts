@@ -13,6 +13,9 @@ export interface ClickHouseBackend {
   readonly(): Promise<{ client: ClickHouseClient; settings: ClickHouseSettings }>;
   /** Optional zero-copy insert of a ready body (embedded chDB). */
   rawInsert?(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
+  /** Optional direct query returning JSONEachRow text, and statements on the same session (embedded chDB). */
+  queryJsonEachRow?(sql: string, params: Record<string, unknown> | undefined): Promise<string>;
+  command?(sql: string): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -59,6 +62,7 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
     insertBody,
     insertJsonEachRow: (table, body, opts) => insertBody(table, body, 'JSONEachRow', opts),
     async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {
+      if (backend.queryJsonEachRow !== undefined) return parseJsonEachRow<T>(await backend.queryJsonEachRow(sql, params));
       const rs = await client.query({ query: sql, format: 'JSONEachRow', query_params: params });
       return rs.json<T>();
     },
@@ -69,6 +73,7 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
       return readText(res.stream);
     },
     async command(sql: string): Promise<void> {
+      if (backend.command !== undefined) return backend.command(sql);
       await client.command({ query: sql });
     },
     async ping(): Promise<boolean> {
@@ -84,6 +89,18 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
       return closed;
     },
   };
+}
+
+function parseJsonEachRow<T>(text: string): T[] {
+  const rows: T[] = [];
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    if (end > at) rows.push(JSON.parse(text.slice(at, end)) as T);
+    at = end + 1;
+  }
+  return rows;
 }
 
 function stripTrailingSemicolons(sql: string): string {

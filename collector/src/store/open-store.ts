@@ -26,6 +26,8 @@ export function openStore(config: StoreConfig, deps: StoreDeps): SpanStore {
       client: handle.client,
       readonly: async () => ({ client: await handle.readonlyClient(config.database), settings: {} }),
       rawInsert: (table, body, format, settings) => handle.rawInsert(table, body, format, settings),
+      queryJsonEachRow: (sql, params) => handle.queryJsonEachRow(sql, params),
+      command: (sql) => handle.command(sql),
       release: () => handle.release(),
     });
   }

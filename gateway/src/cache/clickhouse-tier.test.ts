@@ -112,3 +112,23 @@ describe('ClickHouse tier vector search', () => {
     expect(Number(after.n)).toBe(1);
   });
 });
+
+describe('ClickHouse tier entry lookup', () => {
+  it('reads the newest row of each key, whichever part holds it: a refresh wins, a drop (expired row) wins', async () => {
+    const tier = new ClickHouseTier(store, `cache_newest_${Date.now()}`);
+    const at = (e: StoredEntry, createdAtMs: number, content: string, expiresAtMs = e.expiresAtMs): StoredEntry => ({ ...e, createdAtMs, expiresAtMs, answer: answer(content) });
+    const a = entry('a', 'team:x', '', vec(0));
+    const b = entry('b', 'team:x', '', vec(1));
+    // Three inserts, three parts: the newest version of `a` sits in the middle one.
+    await putAll(tier, [at(a, nowMs - 2_000, 'a-old'), at(b, nowMs - 2_000, 'b-old')]);
+    await putAll(tier, [at(a, nowMs, 'a-new')]);
+    await putAll(tier, [at(a, nowMs - 1_000, 'a-older-refresh'), at(b, nowMs - 1_000, 'b-dropped', nowMs - 1)]);
+    const got = await tier.get('team:x', ['a', 'b', 'missing'], nowMs);
+    const live = got.get('a');
+    expect(live?.kind === 'live' && live.entry.answer.choices[0]?.message.content).toBe('a-new');
+    expect(got.get('b')).toEqual({ kind: 'gone' });
+    expect(got.has('missing')).toBe(false);
+    // Another tenant's rows under the same key are never read.
+    expect((await tier.get('team:y', ['a'], nowMs)).size).toBe(0);
+  });
+});
