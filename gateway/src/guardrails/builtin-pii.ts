@@ -51,49 +51,63 @@ const PHONE_FORMS = [
   String.raw`0[1-9][0-9]{1,4}[ /-][0-9]{5,8}`,
 ];
 
-export const phonePattern = (): Pattern =>
-  regexPattern({
-    entity: 'PHONE',
-    detector: 'phone',
-    source: String.raw`(?<![\w+])(?:${PHONE_FORMS.join('|')})(?![\w])`,
-    validate: (m) => {
-      const n = digitCount(m);
-      return n >= 9 && n <= 15;
-    },
-  });
+/**
+ * The number detectors, exported so tests can check each digit anchor against the plain
+ * regex. Their anchors follow from the regexes: where a match can start relative to its
+ * first digit, which characters join its digits and how many digits it needs.
+ */
+export const PHONE_SPEC: RegexPatternSpec = {
+  entity: 'PHONE',
+  detector: 'phone',
+  source: String.raw`(?<![\w+])(?:${PHONE_FORMS.join('|')})(?![\w])`,
+  validate: (m) => {
+    const n = digitCount(m);
+    return n >= 9 && n <= 15;
+  },
+  // `+` or `(` may open it; `) `, `-(` and single separators join its groups.
+  digits: { minDigits: 9, joiners: classSet(' .()/-'), maxGap: 2, lead: { chars: classSet('+('), min: 0, max: 1 } },
+};
 
-export const cardPattern = (): Pattern =>
-  regexPattern({
-    entity: 'CREDIT_CARD',
-    detector: 'payment-card',
-    source: String.raw`(?<![0-9-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])`,
-    validate: (m) => longestValid(m, ' -', cardValid),
-  });
+export const CARD_SPEC: RegexPatternSpec = {
+  entity: 'CREDIT_CARD',
+  detector: 'payment-card',
+  source: String.raw`(?<![0-9-])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])`,
+  validate: (m) => longestValid(m, ' -', cardValid),
+  digits: { minDigits: 13, joiners: classSet(' -'), maxGap: 1 },
+};
 
-export const ssnPattern = (): Pattern =>
-  regexPattern({
-    entity: 'US_SSN',
-    detector: 'us-ssn',
-    source: String.raw`(?<![0-9-])[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?![0-9-])`,
-    validate: ssnValid,
-  });
+export const SSN_SPEC: RegexPatternSpec = {
+  entity: 'US_SSN',
+  detector: 'us-ssn',
+  source: String.raw`(?<![0-9-])[0-9]{3}(?:-[0-9]{2}-|\x20[0-9]{2}\x20)[0-9]{4}(?![0-9-])`,
+  validate: ssnValid,
+  // Three digits, then two, then four.
+  digits: { minDigits: 9, minRuns: 3, firstRun: { min: 3, max: 3 }, joiners: classSet(' -'), maxGap: 1 },
+};
 
-export const ibanPattern = (): Pattern =>
-  regexPattern({
-    entity: 'IBAN',
-    detector: 'iban',
-    source: String.raw`(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?(?![A-Za-z0-9])`,
-    validate: (m) => longestValid(m, ' ', ibanValid),
-  });
+export const IBAN_SPEC: RegexPatternSpec = {
+  entity: 'IBAN',
+  detector: 'iban',
+  source: String.raw`(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:\x20?[A-Z0-9]{4}){2,7}(?:\x20?[A-Z0-9]{1,3})?(?![A-Za-z0-9])`,
+  validate: (m) => longestValid(m, ' ', ibanValid),
+  // The country code, then the two check digits.
+  digits: { minDigits: 2, lead: { chars: classSet('A-Z'), min: 2, max: 2 } },
+};
 
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])';
 
-export const ipv4Pattern = (): Pattern =>
-  regexPattern({
-    entity: 'IP_ADDRESS',
-    detector: 'ipv4',
-    source: String.raw`(?<![0-9.])(?:${OCTET}\.){3}${OCTET}(?![0-9]|\.[0-9])`,
-  });
+export const IPV4_SPEC: RegexPatternSpec = {
+  entity: 'IP_ADDRESS',
+  detector: 'ipv4',
+  source: String.raw`(?<![0-9.])(?:${OCTET}\.){3}${OCTET}(?![0-9]|\.[0-9])`,
+  digits: { minDigits: 4, minRuns: 4, joiners: classSet('.'), maxGap: 1 },
+};
+
+export const phonePattern = (): Pattern => regexPattern(PHONE_SPEC);
+export const cardPattern = (): Pattern => regexPattern(CARD_SPEC);
+export const ssnPattern = (): Pattern => regexPattern(SSN_SPEC);
+export const ibanPattern = (): Pattern => regexPattern(IBAN_SPEC);
+export const ipv4Pattern = (): Pattern => regexPattern(IPV4_SPEC);
 
 export const IPV6_SPEC: RegexPatternSpec = {
   entity: 'IP_ADDRESS',

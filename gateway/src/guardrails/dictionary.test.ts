@@ -60,6 +60,20 @@ describe('dictionaries', () => {
     expect(mask(rules, 'Visit Acme Paris Office today')).toBe('Visit [CUSTOMER] today');
   });
 
+  it('tells apart words whose hashes collide', () => {
+    // `ac0` and `aan` fold to the same word hash (2·31 = 62 = 'n' − '0'): only the phrase matches.
+    const p = dictionaryPattern({ entity: 'X', phrases: ['aan', 'aan ac0 b'] });
+    expect(p.scan('ac0 aan ac0 aan ac0 b', 0, 21, true)).toEqual([
+      { start: 4, end: 7 },
+      { start: 12, end: 21 },
+    ]);
+    // `aan aan` folds like `aan ac0`, the start of the longer phrase: it does not continue it.
+    expect(p.scan('aan aan b', 0, 9, true)).toEqual([
+      { start: 0, end: 3 },
+      { start: 4, end: 7 },
+    ]);
+  });
+
   it('property: ASCII text scans the same on the fast path as through full normalisation', () => {
     // A non-ASCII word after a space sends the window through NFKC + case folding; it is
     // no location and cannot join a phrase, so every match must stay the same.

@@ -1,6 +1,7 @@
 import { NO_MATCHES, type Pattern, type PatternMatch } from './pattern.js';
+import { codeUnits } from './text-codes.js';
 import { type NormalizedText, normalizePhrase, normalizeWithMap, origEnd, origStart } from './text-normalize.js';
-import { FILTER_BITS, IS_WORD_ASCII, filterAdd, filterHas, wordHash, wordHashStep } from './word-filter.js';
+import { FILTER_BITS, IS_WORD_ASCII, filterAdd, filterHas, hashKeys, wordHash, wordHashStep } from './word-filter.js';
 
 /**
  * Phrase lists matched on whole words of NFKC + case-folded text: "ITALY", "Italy" and
@@ -32,8 +33,6 @@ interface Word {
   /** Original offsets. */
   start: number;
   end: number;
-  /** KEY / CONTINUES of the words from a candidate's first word through this one, when known. */
-  flags?: number;
 }
 
 /** What a sequence of words is in a phrase list: a whole phrase, the start of a longer one. */
@@ -42,6 +41,13 @@ const CONTINUES = 2;
 
 /** Same words as WORD on ASCII text, without Unicode property lookups (the common case). */
 const WORD_ASCII = /[a-z0-9]+/g;
+/** JOINER's characters: ASCII ones by table, the rest (Unicode spaces, ’) by regex. */
+const JOINER_CHAR = /[\s’]/u;
+const IS_JOINER_ASCII = new Uint8Array(128);
+for (const c of "\t\n\v\f\r -'.") IS_JOINER_ASCII[c.charCodeAt(0)] = 1;
+/** GLUE as character codes. */
+const IS_GLUE_ASCII = new Uint8Array(128);
+for (const c of GLUE) IS_GLUE_ASCII[c.charCodeAt(0)] = 1;
 const ASCII = /^[\x00-\x7f]*$/;
 
 const wordsOf = (n: NormalizedText): Word[] => {
@@ -67,30 +73,21 @@ const wordsFrom = (n: NormalizedText, re: RegExp, ns: number, count: number): Wo
   return out;
 };
 
-/**
- * The words of an ASCII text a phrase starting at `start` could span, lower-cased, with
- * original offsets and flags: up to `count`, each joined to the previous one by a joiner
- * (`matchAt` looks no further), and only while the words so far begin a longer phrase.
- * Empty when the first word begins no phrase.
- */
-const asciiPhraseWords = (text: string, start: number, count: number, prefixes: ReadonlyMap<string, number>): Word[] => {
-  const out: Word[] = [];
-  let key = '';
-  let i = start;
-  while (i < text.length && out.length < count) {
-    if (out.length > 0 && ((out[out.length - 1].flags ?? 0) & CONTINUES) === 0) break;
-    const gapStart = i;
-    while (i < text.length && IS_WORD_ASCII[text.charCodeAt(i)] !== 1) i++;
-    if (i === text.length || (out.length > 0 && !JOINER.test(text.slice(gapStart, i)))) break;
-    const ws = i;
-    while (i < text.length && IS_WORD_ASCII[text.charCodeAt(i)] === 1) i++;
-    const word = text.slice(ws, i).toLowerCase();
-    key = out.length === 0 ? word : `${key} ${word}`;
-    const flags = prefixes.get(key) ?? 0;
-    if (out.length === 0 && flags === 0) break;
-    out.push({ text: word, ns: ws, ne: i, start: ws, end: i, flags });
+/** `glued` on code units: a glue character at `glue` with a word character at `word`. */
+const gluedAt = (text: string, codes: Uint16Array, glue: number, word: number): boolean => {
+  if (glue < 0 || glue >= codes.length || codes[glue] >= 128 || IS_GLUE_ASCII[codes[glue]] === 0) return false;
+  if (word < 0 || word >= codes.length) return false;
+  return codes[word] < 128 ? IS_WORD_ASCII[codes[word]] === 1 : WORD_CHAR.test(text[word]);
+};
+
+/** JOINER on code units: [from, to) is one to three joiner characters. */
+const joinerGap = (codes: Uint16Array, from: number, to: number): boolean => {
+  if (to - from < 1 || to - from > 3) return false;
+  for (let i = from; i < to; i++) {
+    const c = codes[i];
+    if (c < 128 ? IS_JOINER_ASCII[c] === 0 : !JOINER_CHAR.test(String.fromCharCode(c))) return false;
   }
-  return out;
+  return true;
 };
 
 /** Phrase keys: normalised words joined by one space. Empty phrases are dropped. */
@@ -110,9 +107,8 @@ export function dictionaryPattern(spec: DictionarySpec): Pattern {
     prefixes.set(key, (prefixes.get(key) ?? 0) | f);
   };
   const keys = new Set<string>();
-  /** A filter on first words by hash; hashes that pass are looked up in `firstHashSet`. */
+  /** A filter on first words by hash; hashes that pass are looked up in `hashedPrefixes`. */
   const firstHashes = new Uint32Array(FILTER_BITS / 32);
-  const firstHashSet = new Set<number>();
   let maxWords = 1;
   let maxKeyChars = 1;
   for (const phrase of spec.phrases) {
@@ -123,7 +119,6 @@ export function dictionaryPattern(spec: DictionarySpec): Pattern {
     const words = key.split(' ');
     for (let k = 1; k < words.length; k++) flag(words.slice(0, k).join(' '), CONTINUES);
     filterAdd(firstHashes, wordHash(words[0]));
-    firstHashSet.add(wordHash(words[0]));
     maxWords = Math.max(maxWords, words.length);
     maxKeyChars = Math.max(maxKeyChars, key.length);
   }
@@ -131,6 +126,7 @@ export function dictionaryPattern(spec: DictionarySpec): Pattern {
   // allow twice plus slack, and define longer stretches as no match so streams agree.
   const maxExtent = 2 * maxKeyChars + 8;
   const decideChars = maxExtent + 4;
+  const hashedPrefixes = hashKeys(prefixes);
 
   const glued = (t: string, glue: number, word: number): boolean =>
     GLUE.has(t[glue] ?? '') && WORD_CHAR.test(t[word] ?? '');
@@ -171,31 +167,63 @@ export function dictionaryPattern(spec: DictionarySpec): Pattern {
     let key = '';
     for (let k = 1; k <= reach; k++) {
       const last = words[k - 1];
-      let flags = last.flags;
-      if (flags === undefined) {
-        key = k === 1 ? last.text : `${key} ${last.text}`;
-        flags = prefixes.get(key) ?? 0;
-      }
+      key = k === 1 ? last.text : `${key} ${last.text}`;
+      const flags = prefixes.get(key) ?? 0;
       if ((flags & KEY) !== 0 && last.end - first.start <= maxExtent && !glued(n.text, last.ne, last.ne + 1)) best = last;
       if ((flags & CONTINUES) === 0) break;
     }
     return best && { start: first.start, end: best.end };
   };
 
+  /** Word spans of the phrase being looked up on the ASCII path (at most `maxWords`). */
+  const spanStarts = new Int32Array(maxWords);
+  const spanEnds = new Int32Array(maxWords);
+
+  /**
+   * `matchAt` on ASCII text for the word [ws, we) whose hash `h` is that of a phrase's first
+   * word: the end of the longest phrase starting there, or -1. Words are read from the code
+   * units and looked up by hash, so nothing is allocated.
+   */
+  const asciiMatchAt = (text: string, codes: Uint16Array, ws: number, we: number, h: number): number => {
+    spanStarts[0] = ws;
+    spanEnds[0] = we;
+    let flags = hashedPrefixes(h, codes, spanStarts, spanEnds, 1);
+    if (flags === 0 || gluedAt(text, codes, ws - 1, ws - 2)) return -1;
+    const len = codes.length;
+    let best = -1;
+    let end = we;
+    for (let k = 1; ; k++) {
+      if ((flags & KEY) !== 0 && end - ws <= maxExtent && !gluedAt(text, codes, end, end + 1)) best = end;
+      if ((flags & CONTINUES) === 0 || k === maxWords) return best;
+      let next = end;
+      while (next < len && IS_WORD_ASCII[codes[next]] === 0) next++;
+      if (next === len || !joinerGap(codes, end, next)) return best;
+      h = wordHashStep(h, 32);
+      end = next;
+      while (end < len && IS_WORD_ASCII[codes[end]] === 1) h = wordHashStep(h, codes[end++] | 32);
+      spanStarts[k] = next;
+      spanEnds[k] = end;
+      flags = hashedPrefixes(h, codes, spanStarts, spanEnds, k + 1);
+    }
+  };
+
   /**
    * The scan on an all-ASCII window, without normalising or materialising words: there the
    * normal form is the lower-cased text (same offsets), words are runs of [A-Za-z0-9], and
    * a word is looked at only when its hash is that of some phrase's first word. Returns
-   * undefined when the window holds a non-ASCII character (then `scanNormalized` decides).
+   * undefined when the window holds a non-ASCII character (then `scanNormalized` decides);
+   * what the lookups saw past such a character is dropped with it.
    */
   const scanAscii = (text: string, winStart: number, from: number, limit: number): readonly PatternMatch[] | undefined => {
+    const codes = codeUnits(text);
     let out: PatternMatch[] | undefined;
-    let asNormalized: NormalizedText | undefined;
-    const len = text.length;
+    const len = codes.length;
     let after = from;
+    // An imported binding is read through its module on every use: read it once.
+    const isWord = IS_WORD_ASCII;
     for (let i = winStart; i < len; i++) {
-      let c = text.charCodeAt(i);
-      if (IS_WORD_ASCII[c] === 0) {
+      let c = codes[i];
+      if (isWord[c] === 0) {
         if (c >= 128) return undefined;
         continue;
       }
@@ -204,19 +232,15 @@ export function dictionaryPattern(spec: DictionarySpec): Pattern {
       do {
         // `| 32` lower-cases A-Z and leaves digits as they are.
         h = wordHashStep(h, c | 32);
-        c = ++i < len ? text.charCodeAt(i) : 0;
-      } while (IS_WORD_ASCII[c] === 1);
+        c = ++i < len ? codes[i] : 0;
+      } while (isWord[c] === 1);
       // `i` is on the character after the word, which the loop steps over: check it here.
       if (c >= 128) return undefined;
-      if (ws < after || ws > limit || !filterHas(firstHashes, h) || !firstHashSet.has(h)) continue;
-      const words = asciiPhraseWords(text, ws, maxWords, prefixes);
-      if (words.length === 0) continue;
-      // Offsets are the original ones: normalising ASCII only lower-cases, and the checks
-      // on the text around words (joiners, glue) look at non-letters only.
-      const m = matchAt((asNormalized ??= { text, base: 0 }), words);
-      if (m === undefined) continue;
-      (out ??= []).push(m);
-      after = m.end;
+      if (ws < after || ws > limit || !filterHas(firstHashes, h)) continue;
+      const end = asciiMatchAt(text, codes, ws, i, h);
+      if (end < 0) continue;
+      (out ??= []).push({ start: ws, end });
+      after = end;
     }
     return out ?? NO_MATCHES;
   };

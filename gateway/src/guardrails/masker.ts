@@ -1,3 +1,4 @@
+import { forgetScannedText } from './digit-anchor.js';
 import type { Pattern } from './pattern.js';
 import type { Direction, Hit, Rejection, RuleAction } from './types.js';
 
@@ -52,6 +53,15 @@ interface Group {
   end: number;
   /** Members whose end is not known yet. */
   opens: SpanRec[];
+}
+
+/** One scan step; what detectors shared about its text is forgotten when it ends. */
+function scanned(step: (final: boolean) => MaskStep, final: boolean): MaskStep {
+  try {
+    return step(final);
+  } finally {
+    forgetScannedText();
+  }
 }
 
 /**
@@ -189,12 +199,12 @@ export function createMasker(entries: readonly MaskEntry[], direction: Direction
     push(chunk) {
       if (rejected) return { text: '', hits: [] };
       buf += chunk;
-      return step(false);
+      return scanned(step, false);
     },
     end(lastChunk = '') {
       if (rejected) return { text: '', hits: [] };
       buf += lastChunk;
-      return step(true);
+      return scanned(step, true);
     },
     get heldChars() {
       const resume = group ? Math.max(group.end, ...group.opens.map((o) => o.end)) : emitPos;

@@ -31,8 +31,8 @@ export interface Pattern {
   readonly decideChars: number;
   /** Characters before `searchFrom` an open match needs when continued. */
   readonly openBehindChars: number;
-  /** A literal every match needs in the text (at or around it): a text without it has no match. */
-  readonly required?: string;
+  /** False when `text` holds no match (it lacks a literal every match needs); absent: it may. */
+  readonly mayMatch?: (text: string) => boolean;
   /**
    * Matches starting in [from, limit], in scan order. With `final` the text is complete;
    * otherwise a match whose end is not visible yet is returned open and ends the list.

@@ -25,10 +25,11 @@ export interface RecordTarget {
   readonly events: CtxEvent[];
 }
 
-/** `prev` (as strings) then `add`, each value once, in order of first appearance. */
-const union = (prev: AttrValue | undefined, add: readonly string[]): string[] => {
+/** `prev` (as strings) then `add` (distinct values), each value once, in order of first appearance. */
+const union = (prev: AttrValue | undefined, add: string[]): string[] => {
+  if (!Array.isArray(prev)) return add;
   const out: string[] = [];
-  if (Array.isArray(prev)) for (const v of prev) addOnce(out, String(v));
+  for (const v of prev) addOnce(out, String(v));
   for (const v of add) addOnce(out, v);
   return out;
 };

@@ -1,7 +1,10 @@
 import { type CharSet, has } from './charset.js';
-import { parseRegex } from './regex-parse.js';
+import { type CompiledDigitAnchor, type DigitAnchor, compileDigitAnchor, digitCandidates } from './digit-anchor.js';
+import { type LiteralSearch, literalSearch } from './literal-search.js';
 import { NO_MATCHES, type OpenMatch, type Pattern, type PatternMatch } from './pattern.js';
 import { type RegexReach, analyzeRegex } from './regex-analysis.js';
+import { parseRegex } from './regex-parse.js';
+import { type CompiledWordAnchor, type WordAnchor, compileWordAnchor, wordCandidates } from './word-anchor.js';
 
 /** How a match keeps going past its bounded prefix (tokens and key blocks of any length). */
 export type Extension =
@@ -40,6 +43,30 @@ export interface RegexPatternSpec {
   extend?: Extension;
   /** Speeds up scans of text with few candidates; never changes what matches. */
   anchor?: Anchor;
+  /** For number detectors: the regex runs only around runs of digits that could hold a match. */
+  digits?: DigitAnchor;
+  /** For token detectors: the regex runs only at the starts of whole words of the token's length. */
+  word?: WordAnchor;
+}
+
+/** Shortest stretch of starts (`limit - from`) scanned through digit or word candidates. */
+const MIN_CANDIDATE_SCAN_CHARS = 256;
+
+/**
+ * What a scan needs of one pattern. The scans are module functions over it rather than
+ * closures per pattern: closures made by one function share their type feedback, so
+ * helpers they call would not be inlined.
+ */
+interface RegexScanner {
+  re: RegExp;
+  /** Matches only at `lastIndex`, exactly as `re` matches there. */
+  sticky: RegExp;
+  validate: ((match: string) => boolean | number) | undefined;
+  /** Undefined when matches end where the regex's do. */
+  extendFrom: ((text: string, from: number, final: boolean) => { end: number } | OpenMatch) | undefined;
+  skip: ((text: string, from: number) => number) | undefined;
+  digits: CompiledDigitAnchor | undefined;
+  word: CompiledWordAnchor | undefined;
 }
 
 /**
@@ -56,7 +83,10 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
   const decideChars = reach.maxLen + reach.aheadChars;
   const until = spec.extend && 'until' in spec.extend ? untilInfo(spec.extend.until) : undefined;
   const run = spec.extend && 'run' in spec.extend ? spec.extend.run : undefined;
-  const skip = spec.anchor ? anchorSkip(spec.anchor) : undefined;
+  const search = spec.anchor ? literalSearch(spec.anchor.find) : undefined;
+  const skip = spec.anchor ? anchorSkip(spec.anchor, search) : undefined;
+  const digits = spec.digits && compileDigitAnchor(spec.digits);
+  const word = spec.word && compileWordAnchor(spec.word);
 
   const extendFrom = (text: string, from: number, final: boolean): { end: number } | OpenMatch => {
     if (run) {
@@ -74,45 +104,104 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
     return { end: from };
   };
 
+  const scanner: RegexScanner = {
+    re,
+    sticky: skip || digits || word ? new RegExp(spec.source, `${spec.flags ?? ''}y`) : re,
+    validate: spec.validate,
+    extendFrom: run || until ? extendFrom : undefined,
+    skip,
+    digits,
+    word,
+  };
+  const find = spec.anchor?.find ?? '';
   return {
     entity: spec.entity,
     detector: spec.detector,
     behindChars: reach.behindChars,
     decideChars,
     openBehindChars: until ? until.behindChars : 0,
-    required: spec.anchor?.find,
-    scan(text, from, limit, final) {
-      let out: PatternMatch[] | undefined;
-      re.lastIndex = from;
-      for (;;) {
-        if (skip) {
-          const at = skip(text, re.lastIndex);
-          if (at < 0 || at > limit) break;
-          re.lastIndex = at;
-        }
-        const m = re.exec(text);
-        if (m === null || m.index > limit) break;
-        const verdict = spec.validate ? spec.validate(m[0]) : true;
-        const accepted = verdict === true ? m[0].length : verdict === false ? 0 : Math.min(verdict, m[0].length);
-        if (accepted <= 0) {
-          re.lastIndex = m.index + 1;
-          continue;
-        }
-        const prefixEnd = m.index + accepted;
-        const ext = extendFrom(text, prefixEnd, final);
-        out ??= [];
-        if ('searchFrom' in ext) {
-          out.push({ start: m.index, end: ext.searchFrom, open: ext });
-          break;
-        }
-        out.push({ start: m.index, end: ext.end });
-        re.lastIndex = ext.end;
-      }
-      return out ?? NO_MATCHES;
-    },
+    mayMatch: spec.anchor && (search ? (text) => search(text, 0) >= 0 : (text) => text.includes(find)),
+    scan: digits || word ? (text, from, limit, final) => scanCandidates(scanner, text, from, limit, final) : (text, from, limit, final) => scanRegex(scanner, text, from, limit, final),
     safeLimit: (text, from) => safeLimitOf(reach, decideChars, text, from),
     close: (text, open, final) => extendFrom(text, open.searchFrom, final),
   };
+}
+
+/** The regex match at [start, end) as the scan reports it, or undefined when validation refuses it. */
+function settle(p: RegexScanner, text: string, start: number, end: number, matched: string | undefined, final: boolean): PatternMatch | undefined {
+  const verdict = p.validate ? p.validate(matched ?? text.slice(start, end)) : true;
+  const accepted = verdict === true ? end - start : verdict === false ? 0 : Math.min(verdict, end - start);
+  if (accepted <= 0) return undefined;
+  if (p.extendFrom === undefined) return { start, end: start + accepted };
+  const ext = p.extendFrom(text, start + accepted, final);
+  return 'searchFrom' in ext ? { start, end: ext.searchFrom, open: ext } : { start, end: ext.end };
+}
+
+function scanRegex(p: RegexScanner, text: string, from: number, limit: number, final: boolean): readonly PatternMatch[] {
+  let out: PatternMatch[] | undefined;
+  let pos = from;
+  for (;;) {
+    let start = -1;
+    let end = 0;
+    let matched: string | undefined;
+    p.re.lastIndex = pos;
+    if (p.skip) {
+      const at = p.skip(text, pos);
+      if (at < 0 || at > limit) break;
+      // Matches mostly start where the anchor first allows: try there without building
+      // a match array, and search on from the next position only when that fails.
+      p.sticky.lastIndex = at;
+      if (p.sticky.test(text)) {
+        start = at;
+        end = p.sticky.lastIndex;
+      } else p.re.lastIndex = at + 1;
+    }
+    if (start < 0) {
+      const m = p.re.exec(text);
+      if (m === null || m.index > limit) break;
+      start = m.index;
+      matched = m[0];
+      end = start + matched.length;
+    }
+    const found = settle(p, text, start, end, matched, final);
+    if (found === undefined) {
+      pos = start + 1;
+      continue;
+    }
+    (out ??= []).push(found);
+    if (found.open) break;
+    pos = found.end;
+  }
+  return out ?? NO_MATCHES;
+}
+
+/**
+ * The scan with a digit or word anchor: the sticky copy is tried at candidate starts only
+ * (`test` builds no match array). Finding candidates reads the whole text once, which pays
+ * over a long stretch but not for the few new characters of a stream step: there the
+ * regex scans them itself.
+ */
+function scanCandidates(p: RegexScanner, text: string, from: number, limit: number, final: boolean): readonly PatternMatch[] {
+  if (limit - from < MIN_CANDIDATE_SCAN_CHARS) return scanRegex(p, text, from, limit, final);
+  const count = p.digits ? digitCandidates(text, p.digits, from) : p.word ? wordCandidates(text, p.word, from) : 0;
+  const candidates = p.digits ? p.digits.candidates : p.word ? p.word.candidates : undefined;
+  let out: PatternMatch[] | undefined;
+  let pos = from;
+  for (let c = 0; candidates && c < count && candidates[c] <= limit; c += 2) {
+    const last = Math.min(candidates[c + 1], limit);
+    for (let at = Math.max(pos, candidates[c]); at <= last; ) {
+      p.sticky.lastIndex = at;
+      const found = p.sticky.test(text) ? settle(p, text, at, p.sticky.lastIndex, undefined, final) : undefined;
+      if (found === undefined) {
+        at++;
+        continue;
+      }
+      (out ??= []).push(found);
+      if (found.open) return out;
+      at = pos = found.end;
+    }
+  }
+  return out ?? NO_MATCHES;
 }
 
 /**
@@ -120,11 +209,11 @@ export function regexPattern(spec: RegexPatternSpec): Pattern {
  * can). Positions before it cannot start a match: their anchor would have to lie before
  * the first occurrence at or after `from + min`.
  */
-function anchorSkip(anchor: Anchor): (text: string, from: number) => number {
+function anchorSkip(anchor: Anchor, search: LiteralSearch | undefined): (text: string, from: number) => number {
   const { find, min, max, within } = anchor;
   if (within && has(within, find.charCodeAt(0))) throw new Error('an anchor must not belong to the run before it');
   return (text, from) => {
-    const q = text.indexOf(find, Math.max(0, from + min));
+    const q = search ? search(text, Math.max(0, from + min)) : text.indexOf(find, Math.max(0, from + min));
     if (q < 0) return -1;
     let at = Math.max(from, q - max);
     if (within) {

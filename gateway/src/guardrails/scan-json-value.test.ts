@@ -39,6 +39,13 @@ describe('scanJsonValue (MCP tool arguments and results)', () => {
     expect(out.changed).toBe(false);
   });
 
+  it('masks under a `__proto__` key as under any other (a JSON key, not the prototype)', async () => {
+    const value = JSON.parse('{"__proto__": {"email": "jane@example.com"}, "other": "x"}') as Record<string, unknown>;
+    const out = await scanJsonValue(value, 'response', { guardrails, route: '/mcp' });
+    expect(JSON.stringify(out.value)).toBe('{"__proto__":{"email":"[EMAIL]"},"other":"x"}');
+    expect(Object.getPrototypeOf(out.value)).toBe(Object.prototype);
+  });
+
   it('returns the same value when nothing applies', async () => {
     const v = { a: 'jane@example.com' };
     expect((await scanJsonValue(v, 'response', { guardrails, route: '/v1/chat/completions' })).value).toBe(v);

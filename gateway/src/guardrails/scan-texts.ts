@@ -77,11 +77,12 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
  * budget, so it runs without awaiting anything.
  */
 function scanSmall(texts: readonly string[], set: RuleSet): LocalResult {
-  const hits: Hit[] = [];
+  let hits: Hit[] = [];
   const out: string[] = [];
   for (const text of texts) {
     const whole = maskText(set.entries, set.direction, text);
-    mergeHits(hits, whole.hits);
+    // A text's hits are new objects, one per key: the first ones are taken as they are.
+    hits = hits.length === 0 ? whole.hits : mergeHits(hits, whole.hits);
     if (whole.rejected) return { texts: [...texts], hits, rejected: whole.rejected, budgetExceeded: false };
     out.push(whole.text);
   }

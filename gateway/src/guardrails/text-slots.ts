@@ -87,14 +87,19 @@ function setAt(node: unknown, path: SlotPath, at: number, value: string): unknow
     return copy;
   }
   const obj = node as Obj;
-  return { ...obj, [key]: setAt(obj[key as string], path, at + 1, value) };
+  const child = setAt(obj[key as string], path, at + 1, value);
+  // A computed key in the literal defines an own property even for `__proto__` (a JSON
+  // key like any other), where an assignment would set the prototype; the copy-then-set
+  // form is the faster one otherwise.
+  if (key === '__proto__') return { ...obj, [key]: child };
+  const copy: Obj = { ...obj };
+  copy[key as string] = child;
+  return copy;
 }
 
 /** A copy of `root` with each changed slot's text replaced; unchanged branches are shared. */
 export function writeSlots<T>(root: T, slots: readonly TextSlot[], texts: readonly string[]): T {
   let out: unknown = root;
-  slots.forEach((slot, i) => {
-    if (texts[i] !== slot.text) out = setAt(out, slot.path, 0, texts[i]);
-  });
+  for (let i = 0; i < slots.length; i++) if (texts[i] !== slots[i].text) out = setAt(out, slots[i].path, 0, texts[i]);
   return out as T;
 }
