@@ -16,8 +16,12 @@ interface Engine {
   refs: number;
   connection: ChdbConnection;
   client: ClickHouseClient;
-  /** A session of its own for queries and commands (never sees the client's `SET`s). */
-  querySession: Session;
+  /**
+   * One session for inserts, queries and statements, as one connection would be: a read
+   * waits for an insert in flight and sees it (budget sync reads the freshest totals), and
+   * the client's `SET`s never reach it.
+   */
+  session: Session;
   readonly: Promise<ClickHouseClient> | undefined;
 }
 
@@ -57,7 +61,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
   if (engine === undefined) {
     mkdirSync(path, { recursive: true });
     const connection = createChdbConnection({ path });
-    engine = { path, refs: 0, connection, client: clientOn(connection), querySession: new Session(path), readonly: undefined };
+    engine = { path, refs: 0, connection, client: clientOn(connection), session: new Session(path), readonly: undefined };
   }
   const e = engine;
   e.refs += 1;
@@ -71,7 +75,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
     },
     async rawInsert(table, body, format, settings) {
       try {
-        await e.connection.chdb.rawInsert({ table, values: body, format, settings });
+        await e.session.insert({ table, values: body, format, settings });
       } catch (err) {
         throw asClickHouseError(err);
       }
@@ -79,7 +83,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
     async queryJsonEachRow(sql, params) {
       try {
         const opts = { format: 'JSONEachRow' };
-        const result = params && Object.keys(params).length > 0 ? await e.querySession.queryBindAsync(sql, params, opts) : await e.querySession.queryAsync(sql, opts);
+        const result = params && Object.keys(params).length > 0 ? await e.session.queryBindAsync(sql, params, opts) : await e.session.queryAsync(sql, opts);
         return result.text();
       } catch (err) {
         throw asClickHouseError(err);
@@ -87,7 +91,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
     },
     async command(sql) {
       try {
-        await e.querySession.queryAsync(sql, { format: 'JSONEachRow' });
+        await e.session.queryAsync(sql, { format: 'JSONEachRow' });
       } catch (err) {
         throw asClickHouseError(err);
       }
@@ -99,7 +103,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       if (e.refs > 0) return;
       if (engine === e) engine = undefined;
       if (e.readonly !== undefined) await (await e.readonly.catch(() => undefined))?.close();
-      e.querySession.close();
+      e.session.close();
       await e.client.close();
     },
   };
