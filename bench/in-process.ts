@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -43,6 +43,7 @@ export async function benchInProcess(): Promise<string[]> {
     ]));
   } finally {
     await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
   const g = await benchGuardrails();
   out.push(table('Guardrail detectors (issue 8)', ['measure', 'value'], [

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -60,6 +60,7 @@ async function main() {
     }
   } finally {
     for (const p of procs.reverse()) await p.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
   if (want('inprocess')) for (const section of await benchInProcess()) console.log(section);
 }
