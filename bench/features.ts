@@ -31,27 +31,37 @@ export async function benchFeatures(gw: Proc, authGw: Proc, creds: { virtualKey:
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
     { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
-  const all: Array<[Target, FeatureVariant]> = [...authVariants.map((v): [Target, FeatureVariant] => [authT, v]), ...variants.map((v): [Target, FeatureVariant] => [t, v])];
+  const all: Array<[Target, FeatureVariant, Proc]> = [...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]), ...variants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw])];
   for (const [target, v] of all) await closedLoop(target, CHAT, v.body, 16, 1000, v.headers);
   const rps: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [target, v] of all) {
+    for (const [target, v, proc] of all) {
+      const c0 = proc.cpuMicros();
       const res = await closedLoop(target, CHAT, v.body, connections, phaseMs, v.headers);
       if (res.errors) console.error(`  ${v.name}: ${res.errors} errors`);
       (rps[v.name] ??= []).push(res.rps);
+      (cpu[v.name] ??= []).push((proc.cpuMicros() - c0) / Math.max(1, res.requests));
     }
   }
   const authBase = median(rps[authVariants[0].name]);
   const base = median(rps[variants[0].name]);
+  // The gateway's own CPU per request: on two shared cores a phase's req/s moves with
+  // whatever else runs, its CPU per request much less. base / variant is the throughput
+  // ratio of a gateway with cores of its own.
+  const row = (v: FeatureVariant, baseRps: number, baseName: string) => {
+    const us = median(cpu[v.name]);
+    return [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / baseRps, 3)}×`, fmt(us, 0), `${fmt(median(cpu[baseName]) / us, 3)}×`];
+  };
   const ttftPlain: number[] = [];
   const ttftGuarded: number[] = [];
   for (let r = 0; r < rounds; r++) {
     ttftPlain.push((await streamTtft(t, CHAT, streamBody('sim-fast', PII_PROMPT), 150)).p50);
     ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-masked', PII_PROMPT), 150)).p50);
   }
-  return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline'], [
-    ...authVariants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / authBase, 3)}×`]),
-    ...variants.map((v) => [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / base, 3)}×`]),
-    ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`],
+  return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline', 'gateway CPU per request (µs)', 'baseline CPU / this'], [
+    ...authVariants.map((v) => row(v, authBase, authVariants[0].name)),
+    ...variants.map((v) => row(v, base, variants[0].name)),
+    ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);
 }
