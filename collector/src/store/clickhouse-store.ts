@@ -28,9 +28,9 @@ const INSERT_FORMATS: readonly RowFormat[] = ['TabSeparated', 'JSONEachRow'];
  * The one `SpanStore` implementation, over `@clickhouse/client` whatever the connection.
  * On embedded chDB the hot paths take the engine's own calls where the backend offers them
  * (`rawInsert`, `queryJsonEachRow`, `command`: no result stream per query); read-only
- * queries and pings stay on the client. Per-statement settings are written into the SQL (`INSERT … SETTINGS …`) rather than
- * passed as client settings, because the chDB connection turns those into session-wide
- * `SET`s that would leak into later statements.
+ * queries and pings stay on the client. Per-statement settings are written into the SQL
+ * (`INSERT … SETTINGS …`) rather than passed as client settings, because the chDB
+ * connection turns those into session-wide `SET`s that would leak into later statements.
  */
 export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBackend): SpanStore {
   const db = info.database;
