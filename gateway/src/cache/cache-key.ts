@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ATTR } from '../../../collector/src/model/semconv.js';
 import type { Config } from '../config/schema.js';
 import type { AttrValue, Identity } from '../pipeline/context.js';
@@ -59,7 +59,7 @@ export function routeIdentityOf(config: Config, model: string): RouteIdentity {
   return { group: resolved.name, targets: resolved.targets.map((t) => `${t.provider}/${t.upstreamModel}`).sort() };
 }
 
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string): string => hash('sha256', text, 'hex');
 
 function bodyWithout(body: Record<string, unknown>, drop: (k: string) => boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 interface Entry<T> {
   value: T;
@@ -9,7 +9,7 @@ interface Entry<T> {
 
 /** Cache key for a bearer token: its SHA-256, so the cache never holds usable tokens. */
 export function tokenCacheKey(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('base64');
+  return hash('sha256', token, 'base64');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const VIRTUAL_KEY_PREFIX = 'sk-sluice-';
 /** 32 random bytes = 256 bits: brute-forcing the stored SHA-256 is out of reach. */
@@ -14,9 +14,9 @@ export function generateVirtualKey(random: (size: number) => Buffer = randomByte
   return VIRTUAL_KEY_PREFIX + random(KEY_ENTROPY_BYTES).toString('base64url');
 }
 
-/** SHA-256 digest of a presented key. */
+/** SHA-256 digest of a presented key (one-shot `hash`: no Hash object per request). */
 export function digestVirtualKey(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return hash('sha256', key, 'buffer');
 }
 
 /** The config form of a key's hash: `sha256:<hex>`. */
