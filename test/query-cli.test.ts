@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -39,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('sluice query', () => {

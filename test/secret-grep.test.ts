@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,6 +65,7 @@ afterAll(async () => {
   await gw.close();
   await sim.close();
   await new Promise((r) => echo.close(r));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function client(apiKey: string) {

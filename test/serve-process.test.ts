@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -45,6 +45,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sim.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('sluice serve as a process', () => {

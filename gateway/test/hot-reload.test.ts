@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -24,6 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
   await sim.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const withModel = (name?: string) => {

@@ -1,5 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,11 +9,12 @@ import { connectAgent, EVERYTHING_JS, MEMORY_JS, startGateway, textOf, waitFor, 
 describe('federated endpoint /mcp', () => {
   let gw: TestGateway;
   let agent: Client;
+  const memoryDir = mkdtempSync(join(tmpdir(), 'sluice-memory-'));
   beforeAll(async () => {
     gw = await startGateway({
       upstreams: [
         { name: 'everything', kind: 'stdio', command: process.execPath, args: [EVERYTHING_JS, 'stdio'] },
-        { name: 'memory', kind: 'stdio', command: process.execPath, args: [MEMORY_JS], env: { MEMORY_FILE_PATH: join(mkdtempSync(join(tmpdir(), 'sluice-memory-')), 'memory.jsonl') }, sessions: { mode: 'per-session' } },
+        { name: 'memory', kind: 'stdio', command: process.execPath, args: [MEMORY_JS], env: { MEMORY_FILE_PATH: join(memoryDir, 'memory.jsonl') }, sessions: { mode: 'per-session' } },
         { name: 'sim', kind: 'sim' },
       ],
       virtualServers: {
@@ -26,6 +27,7 @@ describe('federated endpoint /mcp', () => {
   afterAll(async () => {
     await agent?.close();
     await gw?.close();
+    rmSync(memoryDir, { recursive: true, force: true });
   });
 
   it('lists every upstream tool under <server>__<tool>, as valid MCP tool names', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const gateways: TestGateway[] = [];
 afterEach(async () => {
   while (gateways.length) await gateways.pop()?.close();
 });
-afterAll(() => undefined);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function gateway(...args: Parameters<typeof startGateway>): Promise<TestGateway> {
   const gw = await startGateway(...args);

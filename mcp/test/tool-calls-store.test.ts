@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -49,6 +49,7 @@ describe('every MCP tool call is a row in tool_calls', () => {
   afterAll(async () => {
     await h?.close();
     await mcp?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores ok and failed calls with agent, server, tool, session, cost and status', async () => {
