@@ -1,4 +1,5 @@
 import type { CharSet } from './charset.js';
+import { doubled } from './doubled.js';
 import { codeUnits, forgetCodeUnits } from './text-codes.js';
 
 /**
@@ -110,11 +111,9 @@ function digitRuns(text: string, codes: Uint16Array, from: number): DigitRuns {
     const c = codes[i];
     if (c < 48 || c > 57) continue;
     if (count === starts.length) {
-      runs.starts = starts = grow(starts);
-      runs.ends = ends = grow(ends);
-      const bits = new Uint8Array(2 * count);
-      bits.set(gapBits);
-      runs.gapBits = gapBits = bits;
+      runs.starts = starts = doubled(starts);
+      runs.ends = ends = doubled(ends);
+      runs.gapBits = gapBits = doubled(gapBits);
     }
     if (count > 0) {
       // What joins the previous run to this one, computed once for every anchor.
@@ -141,12 +140,6 @@ export function forgetScannedText(): void {
   runsText = undefined;
   forgetCodeUnits();
 }
-
-const grow = (a: Int32Array): Int32Array => {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
-};
 
 /**
  * Where matches starting at or after `from` may start: writes pairs `[first, last]` of
@@ -185,7 +178,7 @@ export function digitCandidates(text: string, a: CompiledDigitAnchor, from: numb
       let l = 0;
       while (l < leadMax && d - l > 0 && codes[d - l - 1] < 128 && lead[codes[d - l - 1]] === 1) l++;
       if (l < leadMin) continue;
-      if (n + 2 > out.length) a.candidates = out = grow(out);
+      if (n + 2 > out.length) a.candidates = out = doubled(out);
       out[n++] = d - l;
       out[n++] = d - leadMin;
     }

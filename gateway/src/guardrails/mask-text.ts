@@ -1,4 +1,5 @@
 import { forgetScannedText } from './digit-anchor.js';
+import { doubled } from './doubled.js';
 import { type MaskEntry, type MaskStep, createMasker } from './masker.js';
 import type { PatternMatch } from './pattern.js';
 import type { Direction, Hit, Rejection } from './types.js';
@@ -14,12 +15,6 @@ let spanEnds: Int32Array = new Int32Array(64);
 let spanOrders: Int32Array = new Int32Array(64);
 /** Span indexes in emission order. */
 let sorted: Int32Array = new Int32Array(64);
-
-const grown = (a: Int32Array): Int32Array => {
-  const b = new Int32Array(2 * a.length);
-  b.set(a);
-  return b;
-};
 
 /**
  * Masks a complete text in one pass: exactly what a fresh stream masker returns for
@@ -53,9 +48,9 @@ function maskWholeText(entries: readonly MaskEntry[], direction: Direction, text
       // A span starting at the very end is never emitted by the masker (it waits for more text).
       if (!mask || m.start >= text.length) continue;
       if (spans === spanStarts.length) {
-        spanStarts = grown(spanStarts);
-        spanEnds = grown(spanEnds);
-        spanOrders = grown(spanOrders);
+        spanStarts = doubled(spanStarts);
+        spanEnds = doubled(spanEnds);
+        spanOrders = doubled(spanOrders);
       }
       spanStarts[spans] = m.start;
       spanEnds[spans] = m.end;

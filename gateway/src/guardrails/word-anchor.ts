@@ -1,4 +1,5 @@
 import type { CharSet } from './charset.js';
+import { doubled } from './doubled.js';
 import { codeUnits } from './text-codes.js';
 
 /**
@@ -48,11 +49,7 @@ export function wordCandidates(text: string, a: CompiledWordAnchor, from: number
     const start = i;
     while (++i < len && codes[i] < 128 && chars[codes[i]] === 1);
     if (i - start < min || i - start > max) continue;
-    if (n + 2 > out.length) {
-      const grown = new Int32Array(2 * out.length);
-      grown.set(out);
-      a.candidates = out = grown;
-    }
+    if (n + 2 > out.length) a.candidates = out = doubled(out);
     out[n++] = start;
     out[n++] = start;
   }
