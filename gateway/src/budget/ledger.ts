@@ -79,8 +79,6 @@ function currentLayout(spec: WindowSpec, nowMs: number): Layout {
   return fresh;
 }
 
-const counterKey = (name: string, subject: string) => `${name}\u0000${subject}`;
-
 /**
  * The budget ledger: pure state and arithmetic, clock injected. A call reserves its worst
  * case against every budget that applies (all or nothing, synchronously, so concurrent calls
@@ -89,7 +87,8 @@ const counterKey = (name: string, subject: string) => `${name}\u0000${subject}`;
  */
 export class BudgetLedger {
   readonly #now: () => number;
-  readonly #counters = new Map<string, SpendCounter>();
+  /** Counters by budget name, then subject: both strings come from memoized refs, so lookups build no key. */
+  readonly #counters = new Map<string, Map<string, SpendCounter>>();
   readonly #open = new Set<Reservation>();
   #nextId = 1;
 
@@ -105,11 +104,12 @@ export class BudgetLedger {
   /** The counter of `ref`, moved to the current window (calendar reset, rolling eviction). */
   counter(name: string, subject: string, spec: WindowSpec, nowMs = this.#now()): { counter: SpendCounter; window: WindowBounds } {
     const layout = currentLayout(spec, nowMs);
-    const key = counterKey(name, subject);
-    let c = this.#counters.get(key);
+    let bySubject = this.#counters.get(name);
+    if (!bySubject) this.#counters.set(name, (bySubject = new Map()));
+    let c = bySubject.get(subject);
     if (!c) {
       c = new SpendCounter(layout);
-      this.#counters.set(key, c);
+      bySubject.set(subject, c);
     } else if (c.layout.key !== layout.key) c.relayout(layout);
     if (spec.kind === 'rolling') c.evict(layout.window.startMs);
     return { counter: c, window: layout.window };
@@ -129,8 +129,7 @@ export class BudgetLedger {
   reserve(refs: readonly BudgetRef[], amount: Amount, atMs = this.#now()): ReserveResult {
     const nowMs = this.#now();
     const counters = refs.map((r) => this.counter(r.name, r.subject, r.window, nowMs));
-    const refusals: Refusal[] = [];
-    refs.forEach((ref, i) => refusals.push(...this.#check(ref, counters[i].counter, counters[i].window, amount, nowMs)));
+    const refusals = this.#refusals(refs, counters, amount, nowMs);
     if (refusals.length > 0) return { ok: false, refusals };
     for (const { counter } of counters) counter.reserved = addAmounts(counter.reserved, amount);
     const reservation: Reservation = { id: this.#nextId++, refs: [...refs], amount: { ...amount }, atMs, done: false };
@@ -143,8 +142,7 @@ export class BudgetLedger {
     if (res.done) throw new Error('extend after settle');
     const nowMs = this.#now();
     const counters = res.refs.map((r) => this.counter(r.name, r.subject, r.window, nowMs));
-    const refusals: Refusal[] = [];
-    res.refs.forEach((ref, i) => refusals.push(...this.#check(ref, counters[i].counter, counters[i].window, extra, nowMs)));
+    const refusals = this.#refusals(res.refs, counters, extra, nowMs);
     if (refusals.length > 0) return refusals;
     for (const { counter } of counters) counter.reserved = addAmounts(counter.reserved, extra);
     res.amount = addAmounts(res.amount, extra);
@@ -186,33 +184,46 @@ export class BudgetLedger {
 
   /** Every counter held, for `GET /v1/budgets` of an admin and for store sync. */
   entries(): Array<{ name: string; subject: string; counter: SpendCounter }> {
-    return [...this.#counters].map(([k, counter]) => {
-      const i = k.indexOf('\u0000');
-      return { name: k.slice(0, i), subject: k.slice(i + 1), counter };
-    });
+    const out: Array<{ name: string; subject: string; counter: SpendCounter }> = [];
+    for (const [name, bySubject] of this.#counters) for (const [subject, counter] of bySubject) out.push({ name, subject, counter });
+    return out;
   }
 
   /** Forgets counters with nothing held or reserved (subjects gone idle past their window). */
   prune(): void {
-    for (const [k, c] of this.#counters) {
-      if (c.buckets().length === 0 && c.reserved.costMicroUsd === 0 && c.reserved.tokens === 0) this.#counters.delete(k);
+    for (const [name, bySubject] of this.#counters) {
+      for (const [subject, c] of bySubject) {
+        if (c.buckets().length === 0 && c.reserved.costMicroUsd === 0 && c.reserved.tokens === 0) bySubject.delete(subject);
+      }
+      if (bySubject.size === 0) this.#counters.delete(name);
     }
   }
 
-  #check(ref: BudgetRef, counter: SpendCounter, window: WindowBounds, extra: Amount, nowMs: number): Refusal[] {
+  /** Why `extra` does not fit each of `refs` (empty when it fits all). */
+  #refusals(refs: readonly BudgetRef[], counters: ReadonlyArray<{ counter: SpendCounter; window: WindowBounds }>, extra: Amount, nowMs: number): Refusal[] {
     const out: Refusal[] = [];
-    const test = (unit: Refusal['unit'], limit: number | undefined, pick: (a: Amount) => number) => {
-      if (limit === undefined) return;
-      const spent = pick(counter.spent);
-      const reserved = pick(counter.reserved);
-      const needed = pick(extra);
-      if (needed <= 0 || spent + reserved + needed <= limit) return;
-      out.push({ ref, unit, limit, spent, reserved, needed, fitsAtMs: fitsAt(ref, counter, window, limit, needed, pick, nowMs) });
-    };
-    test('usd', ref.limitMicroUsd, (a) => a.costMicroUsd);
-    test('tokens', ref.limitTokens, (a) => a.tokens);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i] as BudgetRef;
+      const { counter, window } = counters[i] as { counter: SpendCounter; window: WindowBounds };
+      // Each unit with a limit, checked inline: this runs on every call.
+      if (ref.limitMicroUsd !== undefined && !fits(ref.limitMicroUsd, counter.spent.costMicroUsd, counter.reserved.costMicroUsd, extra.costMicroUsd)) {
+        out.push(refusal(ref, 'usd', ref.limitMicroUsd, counter, window, extra, COST, nowMs));
+      }
+      if (ref.limitTokens !== undefined && !fits(ref.limitTokens, counter.spent.tokens, counter.reserved.tokens, extra.tokens)) {
+        out.push(refusal(ref, 'tokens', ref.limitTokens, counter, window, extra, TOKENS, nowMs));
+      }
+    }
     return out;
   }
+}
+
+const COST = (a: Amount): number => a.costMicroUsd;
+const TOKENS = (a: Amount): number => a.tokens;
+const fits = (limit: number, spent: number, reserved: number, needed: number): boolean => needed <= 0 || spent + reserved + needed <= limit;
+
+function refusal(ref: BudgetRef, unit: Refusal['unit'], limit: number, counter: SpendCounter, window: WindowBounds, extra: Amount, pick: (a: Amount) => number, nowMs: number): Refusal {
+  const needed = pick(extra);
+  return { ref, unit, limit, spent: pick(counter.spent), reserved: pick(counter.reserved), needed, fitsAtMs: fitsAt(ref, counter, window, limit, needed, pick, nowMs) };
 }
 
 function inWindow(counter: SpendCounter, window: WindowBounds, atMs: number): boolean {

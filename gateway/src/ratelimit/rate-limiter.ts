@@ -8,7 +8,6 @@ export interface RateCheck {
   key: string;
 }
 
-const stateKey = (unit: 'requests' | 'tokens', c: RateCheck): string => `${unit}\u0000${c.key}`;
 
 /** How one limit (requests or tokens of one rule) stands after a take. */
 export interface LimitState {
@@ -50,6 +49,8 @@ function limits(r: RateLimitRuleConfig): { requests?: GcraLimit; tokens?: GcraLi
 const reqLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).requests;
 const tokLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).tokens;
 
+const UNITS = ['requests', 'tokens'] as const;
+
 // Idle keys are dropped once their bucket is full again; sweep at most this often.
 const SWEEP_EVERY_TAKES = 10_000;
 
@@ -59,7 +60,11 @@ const SWEEP_EVERY_TAKES = 10_000;
  */
 export class RateLimiter {
   readonly #now: () => number;
-  readonly #tat = new Map<string, number>();
+  /**
+   * TAT per check key, one map per unit: `RateCheck.key` strings are built once per caller
+   * (the stage memoizes its checks), so a lookup hashes nothing new.
+   */
+  readonly #tat: Record<'requests' | 'tokens', Map<string, number>> = { requests: new Map(), tokens: new Map() };
   #takes = 0;
 
   constructor(opts: { now: () => number }) {
@@ -69,26 +74,30 @@ export class RateLimiter {
   take(checks: readonly RateCheck[], requests: number, tokens: number): TakeResult {
     const nowMs = this.#now();
     if (++this.#takes % SWEEP_EVERY_TAKES === 0) this.#sweep(nowMs);
-    const pending: Array<[string, number]> = [];
     const states: LimitState[] = [];
-    const refusals: RateRefusal[] = [];
-    const takeOne = (c: RateCheck, unit: 'requests' | 'tokens', limit: GcraLimit, cost: number) => {
-      const k = stateKey(unit, c);
-      const d = gcraTake(limit, this.#tat.get(k) ?? nowMs, cost, nowMs);
-      const state: LimitState = { rule: c.rule.name, unit, limit: limit.limit, remaining: d.remaining, resetMs: d.resetMs };
-      states.push(state);
-      if (d.allowed) pending.push([k, d.tatMs]);
-      else refusals.push({ ...state, retryAfterMs: d.retryAfterMs, needed: cost });
-    };
+    const newTats: number[] = [];
+    let refusals: RateRefusal[] | undefined;
     for (const c of checks) {
-      const rl = reqLimit(c.rule);
-      if (rl) takeOne(c, 'requests', rl, requests);
-      const tl = tokLimit(c.rule);
-      if (tl) takeOne(c, 'tokens', tl, tokens);
+      for (const unit of UNITS) {
+        const limit = unit === 'requests' ? reqLimit(c.rule) : tokLimit(c.rule);
+        if (!limit) continue;
+        const cost = unit === 'requests' ? requests : tokens;
+        const d = gcraTake(limit, this.#tat[unit].get(c.key) ?? nowMs, cost, nowMs);
+        const state: LimitState = { rule: c.rule.name, unit, limit: limit.limit, remaining: d.remaining, resetMs: d.resetMs };
+        states.push(state);
+        newTats.push(d.tatMs);
+        if (!d.allowed) (refusals ??= []).push({ ...state, retryAfterMs: d.retryAfterMs, needed: cost });
+      }
     }
-    if (refusals.length > 0) return { ok: false, refusals, states };
-    for (const [k, tat] of pending) this.#tat.set(k, tat);
-    return { ok: true, ticket: { checks: [...checks], tokens, done: false }, states };
+    if (refusals) return { ok: false, refusals, states };
+    // All or nothing: the new TATs are written only once every limit allowed the take.
+    let i = 0;
+    for (const c of checks) {
+      for (const unit of UNITS) {
+        if (unit === 'requests' ? reqLimit(c.rule) : tokLimit(c.rule)) this.#tat[unit].set(c.key, newTats[i++] as number);
+      }
+    }
+    return { ok: true, ticket: { checks, tokens, done: false }, states };
   }
 
   /** Settles a ticket's tokens to `actualTokens`; `refundRequest` gives the request back too. */
@@ -98,9 +107,9 @@ export class RateLimiter {
     const nowMs = this.#now();
     for (const c of ticket.checks) {
       const tl = tokLimit(c.rule);
-      if (tl && actualTokens !== ticket.tokens) this.#adjust(stateKey('tokens', c), tl, actualTokens - ticket.tokens, nowMs);
+      if (tl && actualTokens !== ticket.tokens) this.#adjust('tokens', c.key, tl, actualTokens - ticket.tokens, nowMs);
       const rl = reqLimit(c.rule);
-      if (rl && refundRequest) this.#adjust(stateKey('requests', c), rl, -1, nowMs);
+      if (rl && refundRequest) this.#adjust('requests', c.key, rl, -1, nowMs);
     }
   }
 
@@ -109,15 +118,16 @@ export class RateLimiter {
     const limit = unit === 'requests' ? reqLimit(check.rule) : tokLimit(check.rule);
     if (!limit) return undefined;
     const nowMs = this.#now();
-    const tat = this.#tat.get(stateKey(unit, check)) ?? nowMs;
+    const tat = this.#tat[unit].get(check.key) ?? nowMs;
     return { rule: check.rule.name, unit, limit: limit.limit, remaining: gcraRemaining(limit, tat, nowMs), resetMs: Math.ceil(Math.max(0, tat - nowMs)) };
   }
 
-  #adjust(k: string, limit: GcraLimit, delta: number, nowMs: number): void {
-    this.#tat.set(k, gcraAdjust(limit, this.#tat.get(k) ?? nowMs, delta, nowMs));
+  #adjust(unit: 'requests' | 'tokens', key: string, limit: GcraLimit, delta: number, nowMs: number): void {
+    const tats = this.#tat[unit];
+    tats.set(key, gcraAdjust(limit, tats.get(key) ?? nowMs, delta, nowMs));
   }
 
   #sweep(nowMs: number): void {
-    for (const [k, tat] of this.#tat) if (tat <= nowMs) this.#tat.delete(k);
+    for (const tats of Object.values(this.#tat)) for (const [k, tat] of tats) if (tat <= nowMs) tats.delete(k);
   }
 }
