@@ -108,7 +108,52 @@ describe('batch writer', () => {
     await writer.forceFlush();
     expect(writer.stats()).toMatchObject({ inserts: 2, insertedSpans: 10, failedInserts: 0, droppedSpans: 0 });
     expect(await stored('format-agent')).toBe(10);
-    expect(spool.cursor).toEqual({ committed: 4, pending: undefined });
+    expect(spool.cursor).toEqual({ committed: 4, pending: [] });
+    await writer.close();
+    await spool.close();
+  });
+
+  it('keeps two groups in flight; one that lands first is committed with the one before it, never ahead', async () => {
+    const { spool, writer } = await setup('two-in-flight', { maxRows: 5000, flushMs: 600_000 });
+    await appendAgent(spool, 'slow-agent', 5000); // a full group: its insert takes a while…
+    await appendAgent(spool, 'quick-agent', 1); // …and the next one, sent beside it, lands first
+    // Read on a session of its own, which does not wait for inserts in flight.
+    const visible = async (agent: string): Promise<number> =>
+      Number(JSON.parse(await store.queryReadonly(`SELECT count() AS n FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = '${agent}'`, 'JSONEachRow')).n);
+    let flushed = false;
+    const flush = writer.forceFlush().finally(() => (flushed = true));
+    const seen: { committed: number; slow: number; quick: number }[] = [];
+    while (!flushed) {
+      const committed = spool.cursor.committed;
+      seen.push({ committed, slow: await visible('slow-agent'), quick: await visible('quick-agent') });
+    }
+    await flush;
+    // The cursor never got ahead of the store…
+    for (const s of seen) expect(s.committed === 0 || (s.slow === 5000 && s.quick === 1), JSON.stringify(s)).toBe(true);
+    // …and the later group was stored while the earlier one was still being inserted.
+    expect(seen.some((s) => s.quick === 1 && s.slow === 0 && s.committed === 0)).toBe(true);
+    expect(spool.cursor).toEqual({ committed: 2, pending: [] });
+    expect(writer.stats()).toMatchObject({ inserts: 2, insertedSpans: 5001, failedInserts: 0 });
+    await writer.close();
+    await spool.close();
+  });
+
+  it('retries every group that was in flight when the store failed, and stores each once', async () => {
+    const { spool, writer } = await setup('two-failed', { maxRows: 2, flushMs: 600_000 });
+    await store.command('DETACH TABLE otel.otel_traces');
+    try {
+      for (let k = 0; k < 3; k += 1) await appendAgent(spool, 'two-failed-agent', 2);
+      await expect(writer.forceFlush()).rejects.toMatchObject({ code: 'COL_STORE_UNAVAILABLE' });
+      expect(spool.cursor.committed).toBe(0);
+    } finally {
+      await store.command('ATTACH TABLE otel.otel_traces');
+    }
+    // (Not forceFlush: an insert sent while the table was still detached may report its
+    // failure after the ATTACH, and a flush fails with it.)
+    await waitFor(async () => (spool.cursor.committed === 3 ? true : undefined), 10_000);
+    expect(await stored('two-failed-agent')).toBe(6);
+    expect(spool.cursor).toEqual({ committed: 3, pending: [] });
+    expect(writer.stats()).toMatchObject({ inserts: 3, insertedSpans: 6 });
     await writer.close();
     await spool.close();
   });

@@ -49,27 +49,51 @@ const rowsOf = (group: readonly SpoolRecord[]): number => group.reduce((n, r) =>
 /** Larger groups are split: one insert body stays well under a server's request limits. */
 const MAX_GROUP_BYTES = 32 * 1024 * 1024;
 const IDLE_WAIT_MS = 60_000;
+/**
+ * Groups inserted at once. One chDB insert keeps one core busy (parsing, parts, views);
+ * with a second in flight the ingest bench stored ~1.3× the spans/s on two cores (the
+ * receiver needs CPU too). Light load never has a second group to send.
+ */
+const MAX_IN_FLIGHT = 2;
+
+type Outcome = { kind: 'stored' } | { kind: 'refused'; err: unknown } | { kind: 'failed'; err: unknown };
+
+/** A group sent to the store, from launch until it is committed or given up. */
+interface Flight {
+  group: SpoolRecord[];
+  /** Set once the insert settled (or failed before it was sent). */
+  outcome: Outcome | undefined;
+  /** Resolves when `outcome` is set; never rejects. */
+  settled: Promise<void>;
+  body: Buffer | undefined;
+  /** The pooled buffer `body` was assembled in, if any. */
+  buffer: Buffer | undefined;
+}
 
 /**
- * Drains the spool into the store in seq order: groups records by size or age, marks the
+ * Drains the spool into the store in seq order: groups records by size or age, marks each
  * group pending in the spool cursor, inserts it with a deterministic dedup token, commits.
- * A crash at any point replays the same group with the same token, so it is stored once.
+ * Up to two groups are in flight; a later one that lands first waits, since the cursor
+ * only advances in seq order. A crash at any point redoes every pending group exactly,
+ * with its own token, so each is stored once.
  */
 export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
   const health = createStoreHealth(o.store.info.location, o.logger, o.clock);
   const stats = { insertedSpans: 0, inserts: 0, failedInserts: 0, droppedSpans: 0 };
   const waiters: { upto: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  /** In seq order, contiguous after the committed records. */
+  let flights: Flight[] = [];
   let prepared = o.prepare === undefined;
   let isolateUntil = 0;
   let stopping = false;
   let closeDeadlineMs = 0;
-  let wake: ((reason: 'data' | 'flush') => void) | undefined;
-  let groupBuffer: Buffer | undefined;
+  let wake: ((reason: 'data' | 'flush' | 'landed') => void) | undefined;
+  const spareBuffers: Buffer[] = [];
 
   /** Waits `ms`, or less when woken; backoff waits ignore mere new data. */
   const sleep = (ms: number, onData: boolean): Promise<void> =>
     new Promise((resolve) => {
-      const done = (reason?: 'data' | 'flush'): void => {
+      const done = (reason?: 'data' | 'flush' | 'landed'): void => {
         if (reason === 'data' && !onData) return;
         clearTimeout(timer);
         wake = undefined;
@@ -80,26 +104,45 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       wake = done;
     });
 
-  function pickGroup(recs: readonly SpoolRecord[]): { group: SpoolRecord[]; waitMs: number } {
-    const first = recs[0] as SpoolRecord;
+  /** Records `recs[at…]` from the first one not yet sent: the next group and how long it may still wait. */
+  function pickGroup(recs: readonly SpoolRecord[], at: number): { group: SpoolRecord[]; waitMs: number; stored: boolean } {
+    const first = recs[at] as SpoolRecord;
     // Records of a group the store refused as invalid data go one by one (the refused
     // insert stored nothing, so regrouping cannot duplicate).
-    if (first.seq <= isolateUntil) return { group: [first], waitMs: 0 };
-    const pend = o.spool.cursor.pending;
-    // A group marked pending before a crash is redone exactly, so its token matches.
-    if (pend !== undefined && first.seq >= pend.from && first.seq <= pend.to) return { group: recs.filter((r) => r.seq <= pend.to), waitMs: 0 };
+    if (first.seq <= isolateUntil) return { group: [first], waitMs: 0, stored: false };
+    const pending = o.spool.cursor.pending;
+    // A group marked pending before a crash or a failure is redone exactly, so its token
+    // matches (or just committed, if it is known to have landed).
+    const pend = pending.find((g) => first.seq >= g.from && first.seq <= g.to);
+    if (pend !== undefined) {
+      const group: SpoolRecord[] = [];
+      for (let i = at; i < recs.length && (recs[i] as SpoolRecord).seq <= pend.to; i += 1) group.push(recs[i] as SpoolRecord);
+      return { group, waitMs: 0, stored: pend.stored === true };
+    }
+    // A new group ends before the next pending one, which is redone on its own.
+    const limit = pending.find((g) => g.from > first.seq)?.from ?? Infinity;
     const group: SpoolRecord[] = [];
     let rows = 0;
     let bytes = 0;
-    for (const r of recs) {
-      if (group.length > 0 && (rows + r.rows > o.maxRows || bytes + r.payloadBytes > MAX_GROUP_BYTES)) break;
+    let i = at;
+    for (; i < recs.length; i += 1) {
+      const r = recs[i] as SpoolRecord;
+      if (r.seq >= limit || (group.length > 0 && (rows + r.rows > o.maxRows || bytes + r.payloadBytes > MAX_GROUP_BYTES))) break;
       group.push(r);
       rows += r.rows;
       bytes += r.payloadBytes;
     }
-    const full = group.length < recs.length || rows >= o.maxRows;
+    const full = i < recs.length || rows >= o.maxRows;
     const ageMs = o.clock.now() - first.appendedAtMs;
-    return { group, waitMs: full || stopping || waiters.length > 0 ? 0 : o.flushMs - ageMs };
+    return { group, waitMs: full || stopping || waiters.length > 0 ? 0 : o.flushMs - ageMs, stored: false };
+  }
+
+  /** Index in `recs` of the first record after the groups in flight (and the committed ones). */
+  function firstUnsent(recs: readonly SpoolRecord[]): number {
+    const after = flights.length > 0 ? range((flights.at(-1) as Flight).group).to : o.spool.cursor.committed;
+    let i = 0;
+    while (i < recs.length && (recs[i] as SpoolRecord).seq <= after) i += 1;
+    return i;
   }
 
   function settleWaiters(err?: unknown): void {
@@ -113,9 +156,17 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
     }
   }
 
-  async function attempt(picked: SpoolRecord[]): Promise<'ok' | 'failed'> {
-    let group = picked;
-    let body: Buffer | undefined;
+  /**
+   * Marks the group pending and sends it; returns once the insert is under way (its
+   * outcome lands later). A group known to be stored is not sent again.
+   */
+  async function launch(picked: SpoolRecord[], stored: boolean): Promise<void> {
+    const flight: Flight = { group: picked, outcome: undefined, settled: Promise.resolve(), body: undefined, buffer: undefined };
+    flights.push(flight);
+    if (stored) {
+      flight.outcome = { kind: 'stored' };
+      return;
+    }
     try {
       if (!prepared) {
         await o.prepare?.();
@@ -127,49 +178,108 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       const format = rowFormatOf(bodies[0] as Buffer);
       const switchAt = bodies.findIndex((b) => rowFormatOf(b) !== format);
       if (switchAt > 0) {
-        group = picked.slice(0, switchAt);
+        flight.group = picked.slice(0, switchAt);
         bodies = bodies.slice(0, switchAt);
       }
-      const { from, to } = range(group);
-      const pend = o.spool.cursor.pending;
-      if (pend?.from !== from || pend.to !== to) await o.spool.markPending(from, to);
-      body = joined(bodies);
-      await o.store.insertBody('otel_traces', body, format, { dedupToken: `${o.spool.id}-${from}-${to}` });
-      await o.spool.commit(to);
-      const rows = rowsOf(group);
-      stats.inserts += 1;
-      stats.insertedSpans += rows;
-      health.succeeded({ spans: rows });
-      settleWaiters();
-      return 'ok';
+      const { from, to } = range(flight.group);
+      if (!o.spool.cursor.pending.some((g) => g.from === from && g.to === to)) await o.spool.markPending(from, to);
+      const body = joined(bodies, flight);
+      flight.body = body;
+      flight.settled = o.store
+        .insertBody('otel_traces', body, format, { dedupToken: `${o.spool.id}-${from}-${to}`, parallel: true })
+        .then(
+          () => {
+            flight.outcome = { kind: 'stored' };
+          },
+          (err: unknown) => {
+            flight.outcome = isDataError(err) ? { kind: 'refused', err } : { kind: 'failed', err };
+          },
+        )
+        .finally(() => wake?.('landed'));
     } catch (err) {
-      // A failed insert may not be done with its body (a server request still being cut):
-      // never write into it again.
-      groupBuffer = undefined;
-      if (prepared && body !== undefined && isDataError(err)) {
-        await refuse(group, body, err);
-        return 'ok';
-      }
-      stats.failedInserts += 1;
-      const sp = o.spool.stats();
-      health.failed(err, { spans: sp.rows, bytes: sp.bytes });
-      settleWaiters(err);
-      return 'failed';
+      flight.outcome = { kind: 'failed', err };
     }
   }
 
   /**
-   * A group's records as one body. Multi-record bodies are assembled in a buffer kept
-   * while the spool has work: allocating ~25 MB per insert made V8 run a full GC every
-   * other insert (external memory pressure).
+   * Handles the oldest flight once it has an outcome. Stored: commit it, with the stored
+   * ones right after it (one cursor write). Otherwise nothing after it can be committed:
+   * wait for the others, note in the cursor which of them landed (so they are never sent
+   * again: a resend long after, e.g. once this group is isolated record by record, could
+   * fall outside the deduplication window), then refuse its bad data or back off.
+   * Returns false when the writer should back off.
    */
-  function joined(bodies: Buffer[]): Buffer {
+  async function land(): Promise<boolean> {
+    const head = flights[0] as Flight;
+    if (head.outcome?.kind === 'stored') {
+      let n = 1;
+      while (flights[n]?.outcome?.kind === 'stored') n += 1;
+      const done = flights.slice(0, n);
+      try {
+        await o.spool.commit(range((done.at(-1) as Flight).group).to);
+      } catch (err) {
+        return fail(err, 1);
+      }
+      flights = flights.slice(n);
+      for (const f of done) {
+        if (f.buffer !== undefined && spareBuffers.length < MAX_IN_FLIGHT) spareBuffers.push(f.buffer);
+        const rows = rowsOf(f.group);
+        stats.inserts += 1;
+        stats.insertedSpans += rows;
+        health.succeeded({ spans: rows });
+      }
+      settleWaiters();
+      return true;
+    }
+    await Promise.all(flights.map((f) => f.settled));
+    const failures = flights.flatMap((f) => (f.outcome?.kind === 'failed' ? [f.outcome] : []));
+    try {
+      for (const f of flights.slice(1)) {
+        const { from, to } = range(f.group);
+        const marked = o.spool.cursor.pending.some((g) => g.from === from && g.stored === true);
+        if (f.outcome?.kind === 'stored' && !marked) await o.spool.markStored(from, to);
+      }
+    } catch (err) {
+      return fail(err, failures.length);
+    }
+    const outcome = head.outcome;
+    // A refused group is isolated only when nothing after it is in doubt: a failed insert
+    // may yet land, so it is resent first (after the backoff), while its token still counts.
+    if (failures.length > 0 || outcome?.kind !== 'refused' || head.body === undefined) {
+      return fail(failures[0]?.err, failures.length);
+    }
+    flights = [];
+    await refuse(head.group, head.body, outcome.err);
+    return true;
+  }
+
+  /** The store failed: give up the flights (they stay pending in the spool) and report it. */
+  async function fail(err: unknown, failedInserts: number): Promise<false> {
+    await Promise.all(flights.map((f) => f.settled));
+    // Their buffers go with them: a failed insert may not be done with its body (a server
+    // request still being cut), so it is never written into again.
+    flights = [];
+    stats.failedInserts += Math.max(1, failedInserts);
+    const sp = o.spool.stats();
+    health.failed(err, { spans: sp.rows, bytes: sp.bytes });
+    settleWaiters(err);
+    return false;
+  }
+
+  /**
+   * A group's records as one body. Multi-record bodies are assembled in buffers kept
+   * while the spool has work (one per flight): allocating ~25 MB per insert made V8 run a
+   * full GC every other insert (external memory pressure).
+   */
+  function joined(bodies: Buffer[], flight: Flight): Buffer {
     if (bodies.length === 1) return bodies[0] as Buffer;
     const total = bodies.reduce((n, b) => n + b.length, 0);
-    if (groupBuffer === undefined || groupBuffer.length < total) groupBuffer = Buffer.allocUnsafe(total);
+    let buffer = spareBuffers.pop();
+    if (buffer === undefined || buffer.length < total) buffer = Buffer.allocUnsafe(total);
+    flight.buffer = buffer;
     let at = 0;
-    for (const b of bodies) at += b.copy(groupBuffer, at);
-    return groupBuffer.subarray(0, total);
+    for (const b of bodies) at += b.copy(buffer, at);
+    return buffer.subarray(0, total);
   }
 
   /** Invalid data: find the bad record alone, keep it on disk, count it, move on. */
@@ -193,27 +303,41 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
   async function loop(): Promise<void> {
     let backoffMs = o.retryMinMs;
     for (;;) {
+      if (flights[0]?.outcome !== undefined) {
+        if (await land()) {
+          backoffMs = o.retryMinMs;
+          continue;
+        }
+        if (stopping) return;
+        await sleep(backoffMs, false);
+        backoffMs = Math.min(backoffMs * 2, o.retryMaxMs);
+        continue;
+      }
       const recs = o.spool.pending();
-      if (recs.length === 0) {
-        groupBuffer = undefined; // idle: give the memory back
+      const at = firstUnsent(recs);
+      if (at === recs.length && flights.length === 0) {
+        spareBuffers.length = 0; // idle: give the memory back
         settleWaiters();
         if (stopping) return;
         await sleep(IDLE_WAIT_MS, true);
         continue;
       }
-      if (stopping && o.clock.now() >= closeDeadlineMs) return;
-      const { group, waitMs } = pickGroup(recs);
-      if (waitMs > 0) {
-        await sleep(waitMs, true);
-        continue;
+      const pastDeadline = stopping && o.clock.now() >= closeDeadlineMs;
+      if (pastDeadline && flights.length === 0) return;
+      // While a refused group is isolated, one record at a time: each must land or be
+      // dead-lettered before the next is tried.
+      const limit = isolateUntil > o.spool.cursor.committed ? 1 : MAX_IN_FLIGHT;
+      let waitMs = IDLE_WAIT_MS;
+      if (at < recs.length && !pastDeadline && flights.length < limit) {
+        const picked = pickGroup(recs, at);
+        if (picked.waitMs <= 0) {
+          await launch(picked.group, picked.stored);
+          continue;
+        }
+        waitMs = picked.waitMs;
       }
-      if ((await attempt(group)) === 'ok') {
-        backoffMs = o.retryMinMs;
-        continue;
-      }
-      if (stopping) return;
-      await sleep(backoffMs, false);
-      backoffMs = Math.min(backoffMs * 2, o.retryMaxMs);
+      // Until an insert lands, new data or a flush arrives, or the group is due.
+      await sleep(waitMs, true);
     }
   }
 

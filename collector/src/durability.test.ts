@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeProtobufRequest, genAiTraceRequest, type OtlpJsonRequest } from '../bench/genai-spans.js';
 import { captureLogger, postTraces, PROTO_HEADERS, tempDir, waitFor } from '../test/helpers.js';
-import { createCollector, type Collector } from './app.js';
+import { createCollector } from './app.js';
 import { CollectorConfigSchema, StoreConfigSchema, type CollectorConfigInput } from './config.js';
 import { systemClock } from './logger.js';
 import { encodeSpanRows } from './model/span-row.js';
@@ -93,6 +93,54 @@ describe('nothing lost', () => {
     await collector.close();
   });
 
+  it('redoes two groups that were in flight after a crash between their commits, each stored once', async () => {
+    const dir = join(root.dir, 'spool-crash-two');
+    const reqs = [genAiTraceRequest(3, { agent: 'crash-two-agent' }), genAiTraceRequest(2, { agent: 'crash-two-agent' }, 10), genAiTraceRequest(4, { agent: 'crash-two-agent' }, 20)];
+    const bodies = reqs.map((r) => Buffer.from(encodeSpanRows(rowsOf(r))));
+    // What the writer does with two groups in flight ([1, 2] and [3]), stopped after both
+    // landed and only the first was committed.
+    const spool = await openSpool({ dir, maxBytes: 1 << 20, logger: captureLogger(), clock: systemClock });
+    const s1 = await spool.append(bodies[0] as Buffer, 3);
+    const s2 = await spool.append(bodies[1] as Buffer, 2);
+    const s3 = await spool.append(bodies[2] as Buffer, 4);
+    await spool.markPending(s1, s2);
+    await spool.markPending(s3, s3);
+    await Promise.all([
+      store.insertJsonEachRow('otel_traces', Buffer.concat([bodies[0] as Buffer, bodies[1] as Buffer]), { dedupToken: `${spool.id}-${s1}-${s2}`, parallel: true }),
+      store.insertJsonEachRow('otel_traces', bodies[2] as Buffer, { dedupToken: `${spool.id}-${s3}-${s3}`, parallel: true }),
+    ]);
+    await spool.commit(s2);
+    // Acknowledged meanwhile, never sent: regrouped freshly, it would join [3] under a new
+    // token. The cursor must redo [3] as it was.
+    const late = genAiTraceRequest(1, { agent: 'crash-two-agent' }, 30);
+    await spool.append(Buffer.from(encodeSpanRows(rowsOf(late))), 1);
+    await spool.close(); // the second commit never happened
+    const { collector } = await start('crash-two');
+    await collector.flush();
+    expect(collector.stats().writer.insertedSpans).toBe(5);
+    expect(await counts([...reqs, late].flatMap(spanIds), 'crash-two-agent')).toEqual({ traces: 10, distinct: 10, calls: 10, usage: 10 });
+    await collector.close();
+  });
+
+  it('after a crash with the later of two groups landed first, stores both once', async () => {
+    const dir = join(root.dir, 'spool-crash-later');
+    const reqs = [genAiTraceRequest(3, { agent: 'crash-later-agent' }), genAiTraceRequest(2, { agent: 'crash-later-agent' }, 10)];
+    const bodies = reqs.map((r) => Buffer.from(encodeSpanRows(rowsOf(r))));
+    const spool = await openSpool({ dir, maxBytes: 1 << 20, logger: captureLogger(), clock: systemClock });
+    const s1 = await spool.append(bodies[0] as Buffer, 3);
+    const s2 = await spool.append(bodies[1] as Buffer, 2);
+    await spool.markPending(s1, s1);
+    await spool.markPending(s2, s2);
+    // Only the later group landed; the earlier one was still being inserted.
+    await store.insertJsonEachRow('otel_traces', bodies[1] as Buffer, { dedupToken: `${spool.id}-${s2}-${s2}` });
+    await spool.close();
+    const { collector } = await start('crash-later');
+    await collector.flush();
+    expect(collector.stats().writer.insertedSpans).toBe(5);
+    expect(await counts(reqs.flatMap(spanIds), 'crash-later-agent')).toEqual({ traces: 5, distinct: 5, calls: 5, usage: 5 });
+    await collector.close();
+  });
+
   it('answers 503 with Retry-After once the spool is full, and recovers when the store drains it', async () => {
     const { collector, url } = await start('cap', { spool: { maxBytes: 40_000 } });
     const accepted: OtlpJsonRequest[] = [];
@@ -137,6 +185,29 @@ describe('nothing lost', () => {
     expect(rejected).toHaveLength(1);
     expect(await readFile(join(dir, 'rejected', rejected[0] as string), 'utf8')).toContain('not a time');
     expect(logger.lines.some((l) => l.level === 'error' && l.msg.includes('invalid data'))).toBe(true);
+    await collector.close();
+  });
+
+  it('a data error in one of two groups in flight: the other is stored once, the bad record dead-lettered', async () => {
+    const dir = join(root.dir, 'spool-poison-two');
+    const good1 = genAiTraceRequest(2, { agent: 'poison-two-agent' });
+    const good2 = genAiTraceRequest(3, { agent: 'poison-two-agent' }, 50);
+    const good3 = genAiTraceRequest(3, { agent: 'poison-two-agent' }, 90);
+    const spool = await openSpool({ dir, maxBytes: 1 << 20, logger: captureLogger(), clock: systemClock });
+    await spool.append(Buffer.from(encodeSpanRows(rowsOf(good1))), 2);
+    await spool.append(Buffer.from('{"Timestamp": "not a time", "TraceId": [1,2]}\n'), 1);
+    await spool.append(Buffer.from(encodeSpanRows(rowsOf(good2))), 3);
+    await spool.append(Buffer.from(encodeSpanRows(rowsOf(good3))), 3);
+    await spool.close();
+    // Groups of 3 spans: [good1, bad] is refused while [good2] is in flight beside it, then
+    // [good3] follows.
+    const { collector } = await start('poison-two', { batch: { maxRows: 3 } });
+    await collector.flush();
+    expect(collector.stats().writer).toMatchObject({ insertedSpans: 8, droppedSpans: 1 });
+    expect(await counts([good1, good2, good3].flatMap(spanIds), 'poison-two-agent')).toEqual({ traces: 8, distinct: 8, calls: 8, usage: 8 });
+    const rejected = await readdir(join(dir, 'rejected'));
+    expect(rejected).toHaveLength(1);
+    expect(await readFile(join(dir, 'rejected', rejected[0] as string), 'utf8')).toContain('not a time');
     await collector.close();
   });
 });

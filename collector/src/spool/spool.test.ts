@@ -96,7 +96,7 @@ describe('spool', () => {
     await a.close();
     const b = await spool();
     expect(b.pending()).toEqual([]);
-    expect(b.cursor).toEqual({ committed: 2, pending: undefined });
+    expect(b.cursor).toEqual({ committed: 2, pending: [] });
     expect(await b.append(payload('3'), 1)).toBe(3);
   });
 
@@ -107,8 +107,50 @@ describe('spool', () => {
     await a.markPending(1, 2);
     await a.close();
     const b = await spool();
-    expect(b.cursor.pending).toEqual({ from: 1, to: 2 });
+    expect(b.cursor.pending).toEqual([{ from: 1, to: 2 }]);
     expect(b.pending().map((r) => r.seq)).toEqual([1, 2]);
+  });
+
+  it('remembers every group in flight, and which of them landed, across a restart; a commit forgets the groups it covers', async () => {
+    const a = await spool();
+    for (const t of ['1', '2', '3', '4']) await a.append(payload(t), 1);
+    await Promise.all([a.markPending(1, 2), a.markPending(3, 4)]);
+    await a.markStored(3, 4);
+    await a.close();
+    const b = await spool();
+    expect(b.cursor.pending).toEqual([
+      { from: 1, to: 2 },
+      { from: 3, to: 4, stored: true },
+    ]);
+    await b.commit(2);
+    expect(b.cursor).toEqual({ committed: 2, pending: [{ from: 3, to: 4, stored: true }] });
+    await b.commit(4);
+    expect(b.cursor).toEqual({ committed: 4, pending: [] });
+  });
+
+  it('a group retried record by record replaces the refused group it overlaps, and no other', async () => {
+    const a = await spool();
+    for (const t of ['1', '2', '3']) await a.append(payload(t), 1);
+    await a.markPending(1, 2);
+    await a.markPending(3, 3);
+    await a.markPending(1, 1);
+    expect(a.cursor.pending).toEqual([
+      { from: 1, to: 1 },
+      { from: 3, to: 3 },
+    ]);
+  });
+
+  it('reads the cursor an earlier version wrote, with one group in flight', async () => {
+    const a = await spool();
+    await a.append(payload('1'), 1);
+    await a.append(payload('2'), 1);
+    await a.close();
+    await writeFile(join(root.dir, 'spool', 'cursor.json'), JSON.stringify({ committed: 0, pending: { from: 1, to: 2 } }));
+    const b = await spool();
+    expect(b.cursor).toEqual({ committed: 0, pending: [{ from: 1, to: 2 }] });
+    await b.close();
+    await writeFile(join(root.dir, 'spool', 'cursor.json'), JSON.stringify({ committed: 1 }));
+    expect((await spool()).cursor).toEqual({ committed: 1, pending: [] });
   });
 
   it('refuses appends past its size cap with COL_SPOOL_FULL and a retry hint', async () => {

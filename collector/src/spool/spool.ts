@@ -19,12 +19,23 @@ export interface SpoolOptions {
   memoryBytes?: number;
 }
 
+/**
+ * A group of records sent to the store as one insert (its dedup token is derived from
+ * `from` and `to`). Until committed, it is redone exactly, so a resend is deduplicated.
+ */
+export interface PendingGroup {
+  from: number;
+  to: number;
+  /** Its insert landed, but an earlier group is not stored yet: commit it when that one is, without a resend. */
+  stored?: true;
+}
+
 /** Where replay stands, persisted in `cursor.json`. */
 export interface SpoolCursor {
   /** Every record with seq ≤ committed is in the store. */
   committed: number;
-  /** The group being inserted (its dedup token is derived from it): redo it exactly. */
-  pending: { from: number; to: number } | undefined;
+  /** The groups being inserted (several when inserts overlap), in seq order. */
+  pending: readonly PendingGroup[];
 }
 
 export interface SpoolStats {
@@ -55,7 +66,15 @@ export interface Spool {
   /** Records not yet committed, in seq order. */
   pending(): readonly SpoolRecord[];
   read(rec: SpoolRecord): Promise<Buffer>;
+  /**
+   * Records a group about to be inserted. It replaces pending groups it overlaps: that only
+   * happens when a group the store refused as invalid data (so stored nothing) is retried
+   * record by record.
+   */
   markPending(from: number, to: number): Promise<void>;
+  /** Records that the pending group `from`…`to` is in the store, ahead of an earlier one. */
+  markStored(from: number, to: number): Promise<void>;
+  /** Everything up to `to` is stored: advance the cursor, forget those records and groups. */
   commit(to: number): Promise<void>;
   stats(): SpoolStats;
   onAppend(listener: () => void): void;
@@ -100,7 +119,14 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
     return run;
   };
 
-  const saveCursor = () => writeFileDurably(join(dir, 'cursor.json'), JSON.stringify(cursor));
+  // The cursor is replaced through one temp file: one write at a time, each of the state
+  // current when it starts (so a save queued behind another still carries its change).
+  let cursorLock: Promise<unknown> = Promise.resolve();
+  const saveCursor = (): Promise<void> => {
+    const run = cursorLock.then(() => writeFileDurably(join(dir, 'cursor.json'), JSON.stringify(cursor)));
+    cursorLock = run.catch(() => undefined);
+    return run;
+  };
 
   async function activeSegment(firstSeq: number): Promise<{ segment: Segment; fh: FileHandle }> {
     if (active !== undefined && active.segment.sizeBytes < segmentMax) return active;
@@ -194,13 +220,18 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
       }
     },
     async markPending(from, to) {
-      cursor.pending = { from, to };
+      const kept = cursor.pending.filter((g) => g.to < from || g.from > to);
+      cursor.pending = [...kept, { from, to }].sort((a, b) => a.from - b.from);
+      await saveCursor();
+    },
+    async markStored(from, to) {
+      cursor.pending = cursor.pending.map((g) => (g.from === from && g.to === to ? { from, to, stored: true } : g));
       await saveCursor();
     },
     commit(to) {
       return exclusive(async () => {
         cursor.committed = Math.max(cursor.committed, to);
-        cursor.pending = undefined;
+        cursor.pending = cursor.pending.filter((g) => g.to > cursor.committed);
         await saveCursor();
         const keep: SpoolRecord[] = [];
         for (const r of records) {
@@ -243,8 +274,8 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
 }
 
 function parseCursor(text: string | undefined, dir: string): SpoolCursor {
-  if (text === undefined) return { committed: 0, pending: undefined };
-  let v: { committed?: unknown; pending?: { from?: unknown; to?: unknown } | null };
+  if (text === undefined) return { committed: 0, pending: [] };
+  let v: { committed?: unknown; pending?: unknown };
   try {
     v = JSON.parse(text) as typeof v;
   } catch (err) {
@@ -253,7 +284,12 @@ function parseCursor(text: string | undefined, dir: string): SpoolCursor {
     throw new CollectorError('COL_SPOOL_IO', `spool cursor ${dir}/cursor.json is unreadable; inspect it before restarting`, { cause: err });
   }
   const committed = typeof v.committed === 'number' ? v.committed : 0;
-  const p = v.pending;
-  const pending = p && typeof p.from === 'number' && typeof p.to === 'number' ? { from: p.from, to: p.to } : undefined;
-  return { committed, pending };
+  // Earlier versions kept one group in flight, as an object (or null).
+  const listed: unknown[] = Array.isArray(v.pending) ? v.pending : v.pending ? [v.pending] : [];
+  const pending: PendingGroup[] = [];
+  for (const p of listed as { from?: unknown; to?: unknown; stored?: unknown }[]) {
+    if (typeof p?.from !== 'number' || typeof p.to !== 'number') continue;
+    pending.push(p.stored === true ? { from: p.from, to: p.to, stored: true } : { from: p.from, to: p.to });
+  }
+  return { committed, pending: pending.sort((a, b) => a.from - b.from) };
 }

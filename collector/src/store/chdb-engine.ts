@@ -19,9 +19,18 @@ interface Engine {
   /**
    * One session for inserts, queries and statements, as one connection would be: a read
    * waits for an insert in flight and sees it (budget sync reads the freshest totals), and
-   * the client's `SET`s never reach it.
+   * the client's `SET`s never reach it. (A `parallel` insert may take `insertSession`.)
    */
   session: Session;
+  /**
+   * For `parallel` inserts (the batch writer's), opened at the first one, and taken only
+   * while the shared session has more inserts in flight: one chDB insert runs on one core,
+   * so two sessions insert about twice the rows. A read still waits for the insert that
+   * went first, and with one group at a time (light load) every insert stays shared.
+   */
+  insertSession: Session | undefined;
+  /** Inserts in flight on `session` and on `insertSession`. */
+  inserts: { shared: number; side: number };
   readonly: Promise<ClickHouseClient> | undefined;
 }
 
@@ -36,9 +45,10 @@ export interface ChdbHandle {
    * `INSERT INTO table SETTINGS … FORMAT <format>` with the body handed to the engine as
    * bytes (chDB's raw insert): the generic connection path turns the body into a JS string
    * and back on the event loop, which blocked it for tens of ms per batch.
-   * Errors are reshaped like the client's (`code` = ClickHouse error number).
+   * Errors are reshaped like the client's (`code` = ClickHouse error number). With
+   * `parallel`, the insert takes the second insert session when the shared one is busier.
    */
-  rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
+  rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /**
    * A query's JSONEachRow text, straight from the engine (parameters bound by chDB, as the
    * connection binds them). The client's path (result stream, ResultSet) adds ~0.3 ms per
@@ -61,7 +71,16 @@ export function acquireChdb(rawPath: string): ChdbHandle {
   if (engine === undefined) {
     mkdirSync(path, { recursive: true });
     const connection = createChdbConnection({ path });
-    engine = { path, refs: 0, connection, client: clientOn(connection), session: new Session(path), readonly: undefined };
+    engine = {
+      path,
+      refs: 0,
+      connection,
+      client: clientOn(connection),
+      session: new Session(path),
+      insertSession: undefined,
+      inserts: { shared: 0, side: 0 },
+      readonly: undefined,
+    };
   }
   const e = engine;
   e.refs += 1;
@@ -73,11 +92,16 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       e.readonly ??= openReadonly(path, database);
       return e.readonly;
     },
-    async rawInsert(table, body, format, settings) {
+    async rawInsert(table, body, format, settings, parallel = false) {
+      const lane = parallel && e.inserts.shared > e.inserts.side ? 'side' : 'shared';
+      const session = lane === 'side' ? (e.insertSession ??= new Session(path)) : e.session;
+      e.inserts[lane] += 1;
       try {
-        await e.session.insert({ table, values: body, format, settings });
+        await session.insert({ table, values: body, format, settings });
       } catch (err) {
         throw asClickHouseError(err);
+      } finally {
+        e.inserts[lane] -= 1;
       }
     },
     async queryJsonEachRow(sql, params) {
@@ -104,6 +128,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       if (engine === e) engine = undefined;
       if (e.readonly !== undefined) await (await e.readonly.catch(() => undefined))?.close();
       e.session.close();
+      e.insertSession?.close();
       await e.client.close();
     },
   };

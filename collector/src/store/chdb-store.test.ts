@@ -65,6 +65,23 @@ describe('embedded store specifics', () => {
     }
   });
 
+  it('inserts sent beside one in flight (on a second session) are deduplicated and reach every view', async () => {
+    const store = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb') }), { env: {} });
+    try {
+      await migrate(store);
+      const bodies = [0, 10, 20].map((offset) => encodeSpanRowsTsv(rowsOf(genAiTraceRequest(3, { agent: 'parallel-path' }, offset))));
+      const send = () => Promise.all(bodies.map((b, i) => store.insertBody('otel_traces', b, 'TabSeparated', { dedupToken: `parallel-${i}`, parallel: true })));
+      await send();
+      await send(); // resent: each on whichever session is free this time
+      const [r] = await store.query<{ t: number; c: number }>(
+        "SELECT (SELECT count() FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = 'parallel-path') AS t, (SELECT count() FROM otel.llm_calls WHERE agent = 'parallel-path') AS c",
+      );
+      expect([Number(r?.t), Number(r?.c)]).toEqual([9, 9]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('applies a changed retention to every table, once', async () => {
     const path = join(root.dir, 'chdb');
     const s7 = openStore(StoreConfigSchema.parse({ path, retentionDays: 7 }), { env: {} });

@@ -11,8 +11,8 @@ export interface ClickHouseBackend {
   client: ClickHouseClient;
   /** The client for read-only queries and the settings that make them read-only. */
   readonly(): Promise<{ client: ClickHouseClient; settings: ClickHouseSettings }>;
-  /** Optional zero-copy insert of a ready body (embedded chDB). */
-  rawInsert?(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void>;
+  /** Optional zero-copy insert of a ready body (embedded chDB); `parallel` as in `InsertOptions`. */
+  rawInsert?(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /** Optional direct query returning JSONEachRow text, and statements on the same session (embedded chDB). */
   queryJsonEachRow?(sql: string, params: Record<string, unknown> | undefined): Promise<string>;
   command?(sql: string): Promise<void>;
@@ -48,7 +48,7 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
       settings = ` SETTINGS insert_deduplication_token = '${opts.dedupToken}'`;
     }
     if (backend.rawInsert !== undefined) {
-      await backend.rawInsert(`${db}.${table}`, buf, format, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken });
+      await backend.rawInsert(`${db}.${table}`, buf, format, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken }, opts.parallel);
       return;
     }
     const res = await client.exec({

@@ -25,7 +25,7 @@ export function openStore(config: StoreConfig, deps: StoreDeps): SpanStore {
     return createClickHouseStore(info, {
       client: handle.client,
       readonly: async () => ({ client: await handle.readonlyClient(config.database), settings: {} }),
-      rawInsert: (table, body, format, settings) => handle.rawInsert(table, body, format, settings),
+      rawInsert: (table, body, format, settings, parallel) => handle.rawInsert(table, body, format, settings, parallel),
       queryJsonEachRow: (sql, params) => handle.queryJsonEachRow(sql, params),
       command: (sql) => handle.command(sql),
       release: () => handle.release(),

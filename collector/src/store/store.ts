@@ -17,6 +17,12 @@ export interface InsertOptions {
    * is stored once (tables carry a deduplication window, see migrations).
    */
   dedupToken?: string;
+  /**
+   * This insert may run while another is in flight (the batch writer's second group). A
+   * server takes it as one more request; embedded chDB runs it on a second session when
+   * the shared one is busy inserting.
+   */
+  parallel?: boolean;
 }
 
 /**
