@@ -21,7 +21,7 @@ export interface CacheHit {
 export type Degradation = 'store_timeout' | 'store_error' | 'store_skipped' | 'corrupt_entry';
 export type Note = (what: Degradation) => void;
 
-/** Candidates fetched per semantic store search (a dropped or refreshed key may be first). */
+/** Candidates fetched per semantic store search (the nearest may have an unreadable answer). */
 const SEMANTIC_CANDIDATES = 3;
 
 export interface EngineDeps {
@@ -122,7 +122,7 @@ export class CacheEngine {
     return { answer: found.entry.answer, kind: 'exact', tier: 'clickhouse' };
   }
 
-  /** Semantic lookup at `threshold`: the hot tier's scope, then the store's vector index (bounded). */
+  /** Semantic lookup at `threshold`: the hot tier's scope, then the store's vector table (one query, bounded). */
   async semantic(section: CacheSection, tenant: string, scope: string, vector: Float32Array, threshold: number, note: Note): Promise<CacheHit | undefined> {
     const nowMs = this.deps.now();
     if (section.hot.enabled) {
@@ -132,13 +132,9 @@ export class CacheEngine {
     const tier = this.storeTier(section, nowMs, note);
     if (!tier) return undefined;
     const search = async () => {
-      const near = (await tier.nearest(scope, tenant, vector, nowMs, SEMANTIC_CANDIDATES)).filter((c) => c.similarity >= threshold);
-      if (near.length === 0) return undefined;
-      const rows = await tier.get(tenant, near.map((c) => c.key), nowMs);
-      for (const c of near) {
-        const found = rows.get(c.key);
-        if (found?.kind === 'corrupt') this.dropCorrupt(tier, tenant, c.key, nowMs, note);
-        if (found?.kind === 'live' && found.entry.scope === scope) return { entry: found.entry, similarity: c.similarity };
+      for (const c of await tier.nearest(scope, tenant, vector, nowMs, SEMANTIC_CANDIDATES, threshold)) {
+        if (c.found.kind === 'live') return { entry: c.found.entry, similarity: c.similarity };
+        this.dropCorrupt(tier, tenant, c.key, nowMs, note);
       }
       return undefined;
     };
