@@ -8,7 +8,6 @@ export interface RateCheck {
   key: string;
 }
 
-
 /** How one limit (requests or tokens of one rule) stands after a take. */
 export interface LimitState {
   rule: string;
