@@ -99,6 +99,19 @@ export function nearestSql(ddl: CacheDdlContext, dims: number, limit: number): s
         SETTINGS ${VECTOR_SEARCH_SETTINGS}`;
 }
 
+/** A stored answer as a lookup finds it: live, or corrupt when it does not parse. */
+function liveOrCorrupt(key: string, tenant: string, scope: string, answerJson: string, createdMs: string | number, expiresMs: string | number): Exclude<StoredLookup, { kind: 'gone' }> {
+  const answer = parseStoredAnswer(answerJson);
+  return answer ? { kind: 'live', entry: { key, tenant, scope, answer, createdAtMs: Number(createdMs), expiresAtMs: Number(expiresMs) } } : { kind: 'corrupt' };
+}
+
+/** Adds a JSONEachRow row to the rows of its vector table (by embedding size). */
+function addVectorRow(byDims: Map<number, string[]>, dims: number, row: string): void {
+  const list = byDims.get(dims);
+  if (list) list.push(row);
+  else byDims.set(dims, [row]);
+}
+
 /** The newest row (by `created_ms`) of each key; the first seen wins a tie, as either may. */
 function newestPerKey(rows: readonly Row[]): Row[] {
   const newest = new Map<string, Row>();
@@ -187,20 +200,7 @@ export class ClickHouseTier {
     );
     const out = new Map<string, StoredLookup>();
     for (const r of newestPerKey(rows)) {
-      const expiresAtMs = Number(r.expires_ms);
-      if (!(expiresAtMs > nowMs)) {
-        out.set(r.key, { kind: 'gone' });
-        continue;
-      }
-      const answer = parseStoredAnswer(r.answer);
-      if (!answer) {
-        out.set(r.key, { kind: 'corrupt' });
-        continue;
-      }
-      out.set(r.key, {
-        kind: 'live',
-        entry: { key: r.key, tenant, scope: r.scope, answer, createdAtMs: Number(r.created_ms), expiresAtMs },
-      });
+      out.set(r.key, Number(r.expires_ms) > nowMs ? liveOrCorrupt(r.key, tenant, r.scope, r.answer, r.created_ms, r.expires_ms) : { kind: 'gone' });
     }
     return out;
   }
@@ -231,12 +231,7 @@ export class ClickHouseTier {
     for (const r of rows) {
       const similarity = 1 - Number(r.distance);
       if (!(similarity >= minSimilarity)) continue;
-      const answer = parseStoredAnswer(r.answer);
-      out.push({
-        key: r.key,
-        similarity,
-        found: answer ? { kind: 'live', entry: { key: r.key, tenant, scope, answer, createdAtMs: Number(r.created_ms), expiresAtMs: Number(r.expires_ms) } } : { kind: 'corrupt' },
-      });
+      out.push({ key: r.key, similarity, found: liveOrCorrupt(r.key, tenant, scope, r.answer, r.created_ms, r.expires_ms) });
     }
     return out;
   }
@@ -270,9 +265,7 @@ export class ClickHouseTier {
         served_by: e.answer.servedBy ?? '', created_at: created, expires_at: expires, embedding,
       }));
       if (semantic(e)) {
-        const list = vectors.get(e.vector.length) ?? [];
-        list.push(JSON.stringify({ scope: e.scope, key: e.key, tenant: e.tenant, created_at: created, expires_at: expires, gone: false, answer: answerJson, embedding }));
-        vectors.set(e.vector.length, list);
+        addVectorRow(vectors, e.vector.length, JSON.stringify({ scope: e.scope, key: e.key, tenant: e.tenant, created_at: created, expires_at: expires, gone: false, answer: answerJson, embedding }));
       }
     }
     await this.insertVectors(hiding);
@@ -307,9 +300,7 @@ export class ClickHouseTier {
     );
     const asVersions: KeyVersion[] = versions.map((v) => ({ tenant: v.tenant, key: v.key, scope: v.scope, embedding: v.embedding, createdAtMs: Number(v.created_ms), expiresAtMs: Number(v.expires_ms) }));
     for (const h of supersededVersions(writes, asVersions)) {
-      const list = out.get(h.embedding.length) ?? [];
-      list.push(JSON.stringify({ scope: h.scope, key: h.key, tenant: h.tenant, created_at: chTime(h.atMs), expires_at: chTime(h.expiresAtMs), gone: true, answer: '', embedding: h.embedding }));
-      out.set(h.embedding.length, list);
+      addVectorRow(out, h.embedding.length, JSON.stringify({ scope: h.scope, key: h.key, tenant: h.tenant, created_at: chTime(h.atMs), expires_at: chTime(h.expiresAtMs), gone: true, answer: '', embedding: h.embedding }));
     }
     return out;
   }

@@ -45,8 +45,7 @@ function limits(r: RateLimitRuleConfig): { requests?: GcraLimit; tokens?: GcraLi
   }
   return l;
 }
-const reqLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).requests;
-const tokLimit = (r: RateLimitRuleConfig): GcraLimit | undefined => limits(r).tokens;
+const limitOf = (r: RateLimitRuleConfig, unit: 'requests' | 'tokens'): GcraLimit | undefined => limits(r)[unit];
 
 const UNITS = ['requests', 'tokens'] as const;
 
@@ -78,7 +77,7 @@ export class RateLimiter {
     let refusals: RateRefusal[] | undefined;
     for (const c of checks) {
       for (const unit of UNITS) {
-        const limit = unit === 'requests' ? reqLimit(c.rule) : tokLimit(c.rule);
+        const limit = limitOf(c.rule, unit);
         if (!limit) continue;
         const cost = unit === 'requests' ? requests : tokens;
         const d = gcraTake(limit, this.#tat[unit].get(c.key) ?? nowMs, cost, nowMs);
@@ -93,7 +92,7 @@ export class RateLimiter {
     let i = 0;
     for (const c of checks) {
       for (const unit of UNITS) {
-        if (unit === 'requests' ? reqLimit(c.rule) : tokLimit(c.rule)) this.#tat[unit].set(c.key, newTats[i++] as number);
+        if (limitOf(c.rule, unit)) this.#tat[unit].set(c.key, newTats[i++] as number);
       }
     }
     return { ok: true, ticket: { checks, tokens, done: false }, states };
@@ -105,16 +104,16 @@ export class RateLimiter {
     ticket.done = true;
     const nowMs = this.#now();
     for (const c of ticket.checks) {
-      const tl = tokLimit(c.rule);
+      const tl = limitOf(c.rule, 'tokens');
       if (tl && actualTokens !== ticket.tokens) this.#adjust('tokens', c.key, tl, actualTokens - ticket.tokens, nowMs);
-      const rl = reqLimit(c.rule);
+      const rl = limitOf(c.rule, 'requests');
       if (rl && refundRequest) this.#adjust('requests', c.key, rl, -1, nowMs);
     }
   }
 
   /** Current state of one limit (for headers of calls that took nothing, and tests). */
   state(check: RateCheck, unit: 'requests' | 'tokens'): LimitState | undefined {
-    const limit = unit === 'requests' ? reqLimit(check.rule) : tokLimit(check.rule);
+    const limit = limitOf(check.rule, unit);
     if (!limit) return undefined;
     const nowMs = this.#now();
     const tat = this.#tat[unit].get(check.key) ?? nowMs;
