@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import type { SecretSource } from './config/secret-ref.js';
 import { GatewayError, toGatewayError } from './errors.js';
+import { SLUICE } from '../../collector/src/model/semconv.js';
 import { parseJsonObject } from './http/parse-json-body.js';
 import { readRequestBody } from './http/read-request-body.js';
 import { relayJson, relayStream } from './http/relay.js';
@@ -145,11 +146,16 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       else await relayStream(res, outcome, headers);
     } catch (err) {
       error = toGatewayError(err);
+      // Refused before the request was understood (unreadable body, bad JSON, 413): the
+      // span still carries the id the client got back, so the refusal can be looked up.
+      if (!ctx) span.setAttribute(SLUICE.REQUEST_ID, requestId);
       if (error.code === 'GW_INTERNAL') deps.logger.error({ err, requestId }, 'request failed');
       sendError(res, error, api, { ...baseHeaders, ...(ctx?.responseHeaders ?? {}) });
       if (error.code === 'GW_BODY_TOO_LARGE') res.once('finish', () => req.destroy());
     } finally {
-      void finishRequestSpan(span, ctx, outcome, error, res.statusCode, config.telemetry);
+      finishRequestSpan(span, ctx, outcome, error, res.statusCode, config.telemetry).catch((err: unknown) => {
+        deps.logger.error({ err, requestId }, 'could not finish the request span');
+      });
     }
   }
 

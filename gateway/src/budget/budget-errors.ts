@@ -4,6 +4,7 @@ import type { WindowSpec } from './windows.js';
 
 /** Integer micro-USD as a USD string with 6 decimals (exact, no float rounding). */
 export function formatUsd(microUsd: number): string {
+  if (!Number.isFinite(microUsd)) return microUsd < 0 ? '-∞' : '∞';
   const sign = microUsd < 0 ? '-' : '';
   const abs = Math.abs(Math.trunc(microUsd));
   return `${sign}${Math.floor(abs / 1_000_000)}.${String(abs % 1_000_000).padStart(6, '0')}`;

@@ -1,5 +1,6 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
 import { countTextTokens } from '../metering/count-tokens.js';
+import { completionText } from '../metering/json-usage.js';
 import type { RequestCtx, Usage } from '../pipeline/context.js';
 import type { StreamSummary } from '../pipeline/outcome.js';
 import type { ApplicableBudget } from './applicable-budgets.js';
@@ -21,13 +22,7 @@ export const cacheFractionOf = (ctx: RequestCtx): number => (ctx.attrs[SLUICE.CA
 /** Usage of a JSON answer: the upstream's, else counted (input as estimated, output from the choices). */
 export function jsonUsage(reported: Usage | undefined, body: Record<string, unknown>, countedInputTokens: () => number): Usage {
   if (reported) return reported;
-  let text = '';
-  const choices = Array.isArray(body.choices) ? body.choices : [];
-  for (const ch of choices as Array<{ message?: { content?: unknown; tool_calls?: unknown } }>) {
-    if (typeof ch?.message?.content === 'string') text += ch.message.content;
-    if (Array.isArray(ch?.message?.tool_calls)) text += JSON.stringify(ch.message.tool_calls);
-  }
-  return { inputTokens: countedInputTokens(), outputTokens: countTextTokens(text), cachedInputTokens: 0, estimated: true };
+  return { inputTokens: countedInputTokens(), outputTokens: countTextTokens(completionText(body)), cachedInputTokens: 0, estimated: true };
 }
 
 /**

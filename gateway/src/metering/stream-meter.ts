@@ -91,11 +91,12 @@ export function meterStream(source: AsyncIterable<ChatChunk>, opts: MeterOptions
       }
       completed = true;
     } catch (err) {
-      const ge = err instanceof GatewayError ? err : undefined;
-      error = { type: ge?.type ?? 'api_error', message: ge?.message ?? 'stream failed' };
+      // Named like a failure before the stream (`error.type` = the client-facing code), so
+      // `llm_calls.error_type` tells a broken upstream stream from a timeout or a budget cut.
+      error = err instanceof GatewayError ? { type: err.clientCode ?? err.code, message: err.message, code: err.code } : { type: 'stream_failed', message: 'stream failed' };
       throw err;
     } finally {
-      if (!completed && error === undefined && !opts.clientGone()) error = { type: 'api_error', message: 'stream abandoned' };
+      if (!completed && error === undefined && !opts.clientGone()) error = { type: 'stream_abandoned', message: 'stream abandoned' };
       settle();
     }
   }

@@ -1,14 +1,23 @@
 import type { Usage } from '../pipeline/context.js';
 
-/** Reads OpenAI `usage` (chat or embeddings); undefined when absent or malformed. */
+/** A token count as upstreams report it: a non-negative whole number. */
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Reads OpenAI `usage` (chat or embeddings); undefined when absent or malformed (negative,
+ * fractional or non-numeric counts), so the caller counts the tokens itself instead of
+ * charging or storing garbage.
+ */
 export function usageFromOpenAi(raw: unknown): Usage | undefined {
   if (raw === null || typeof raw !== 'object') return undefined;
   const u = raw as Record<string, unknown>;
   const input = u.prompt_tokens;
-  if (typeof input !== 'number') return undefined;
-  const output = typeof u.completion_tokens === 'number' ? u.completion_tokens : 0;
+  if (!isCount(input)) return undefined;
+  // Embeddings report no completion tokens; a chat answer's must be a count if present.
+  const output = u.completion_tokens === undefined || u.completion_tokens === null ? 0 : u.completion_tokens;
+  if (!isCount(output)) return undefined;
   const details = u.prompt_tokens_details as { cached_tokens?: unknown } | null | undefined;
-  const cached = typeof details?.cached_tokens === 'number' ? details.cached_tokens : 0;
+  const cached = isCount(details?.cached_tokens) ? Math.min(details.cached_tokens, input) : 0;
   return { inputTokens: input, outputTokens: output, cachedInputTokens: cached, estimated: false };
 }
 

@@ -22,7 +22,7 @@ export interface StreamSummary {
   responseId?: string;
   responseModel?: string;
   /** Set when the stream ended with an error (already sent to the client as an error event). */
-  error?: { type: string; message: string };
+  error?: { type: string; message: string; code?: string };
   /** Text of the first choice, for stages that need it (cache, capture). */
   text: string;
   /** True when the client went away before the end. */

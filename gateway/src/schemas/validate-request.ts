@@ -4,6 +4,9 @@ function invalid(param: string, message: string): GatewayError {
   return new GatewayError('GW_BAD_REQUEST', message, { param, clientCode: 'invalid_value' });
 }
 
+/** OpenAI's own limit on `n`. */
+const MAX_CHOICES = 128;
+
 /**
  * Checks the fields the gateway itself relies on; every other field passes through to the
  * upstream untouched (the upstream validates its own parameters).
@@ -25,10 +28,12 @@ export function validateChatRequest(body: Record<string, unknown>): { model: str
   if (stream !== undefined && stream !== null && typeof stream !== 'boolean') throw invalid('stream', "'stream' must be a boolean");
   for (const k of ['max_tokens', 'max_completion_tokens', 'n'] as const) {
     const v = body[k];
-    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isInteger(v) || v < 1)) {
+    // Safe integers only: 1e300 is an "integer" too, and would be reserved and priced as one.
+    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1)) {
       throw invalid(k, `'${k}' must be a positive integer`);
     }
   }
+  if (typeof body.n === 'number' && body.n > MAX_CHOICES) throw invalid('n', `'n' must be at most ${MAX_CHOICES}`);
   return { model, stream: stream === true };
 }
 

@@ -21,7 +21,7 @@ export async function finishRequestSpan(
   httpStatus: number,
   telemetry: TelemetrySection,
 ): Promise<void> {
-  let streamError: { type: string; message: string } | undefined;
+  let streamError: { type: string; message: string; code?: string } | undefined;
   let outputText: string | undefined;
   if (outcome?.kind === 'stream') {
     const s = await outcome.summary;
@@ -35,11 +35,11 @@ export async function finishRequestSpan(
   } else if (outcome?.kind === 'json') {
     span.setAttributes(usageAttributes(outcome.usage, outcome.timing));
     setResponseAttributes(span, outcome.body);
-    if (telemetry.captureContent) outputText = JSON.stringify((outcome.body.choices as unknown[] | undefined) ?? []);
+    if (telemetry.captureContent) outputText = contentJson((outcome.body.choices as unknown[] | undefined) ?? []);
   }
   if (ctx) {
     if (telemetry.captureContent) {
-      span.setAttribute(ATTR.GEN_AI_INPUT_MESSAGES, capContent(JSON.stringify(ctx.body.messages ?? ctx.body.input ?? []), telemetry.contentMaxBytes));
+      span.setAttribute(ATTR.GEN_AI_INPUT_MESSAGES, capContent(contentJson(ctx.body.messages ?? ctx.body.input ?? []), telemetry.contentMaxBytes));
       if (outputText !== undefined) span.setAttribute(ATTR.GEN_AI_OUTPUT_MESSAGES, capContent(JSON.stringify(outputText), telemetry.contentMaxBytes));
     }
     for (const ev of ctx.events) span.addEvent(ev.name, ev.attributes, ev.timeMs);
@@ -53,7 +53,7 @@ export async function finishRequestSpan(
   }
   span.setAttribute(ATTR.HTTP_RESPONSE_STATUS_CODE, httpStatus);
   span.setAttribute(SLUICE.STATUS_CODE, httpStatus);
-  const failure = error ? { type: error.clientCode ?? error.code, message: error.message, code: error.code } : streamError ? { ...streamError, code: undefined } : undefined;
+  const failure = error ? { type: error.clientCode ?? error.code, message: error.message, code: error.code } : streamError;
   if (failure) {
     span.setAttribute(ATTR.ERROR_TYPE, failure.type);
     if (failure.code) span.setAttribute(SLUICE.ERROR_CODE, failure.code);
@@ -62,4 +62,16 @@ export async function finishRequestSpan(
     span.setStatus({ code: SpanStatusCode.OK });
   }
   span.end();
+}
+
+/**
+ * Content as JSON for the span. An upstream answer nested too deep to serialise (request
+ * bodies are depth-checked on arrival) is recorded as such; the span itself must not fail.
+ */
+function contentJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return JSON.stringify('[content not recorded: too deeply nested to serialise]');
+  }
 }

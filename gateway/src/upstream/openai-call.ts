@@ -1,12 +1,13 @@
 import type { Readable } from 'node:stream';
 import { GatewayError } from '../errors.js';
+import { estimatedJsonUsage } from '../metering/json-usage.js';
 import { usageFromOpenAi } from '../metering/usage.js';
 import { meterStream } from '../metering/stream-meter.js';
 import type { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import type { ChatChunk, Outcome } from '../pipeline/outcome.js';
 import { SseParser } from '../sse/parse.js';
-import { classifyTransportError, classifyUpstreamStatus } from './classify-error.js';
+import { classifyTransportError, classifyUpstreamStatus, scrubSecrets } from './classify-error.js';
 import type { ProviderRuntime } from './provider-registry.js';
 import { readBodyBounded } from './read-body.js';
 import { buildOpenAiRequest } from './request-builder.js';
@@ -62,6 +63,13 @@ export async function callOpenAiCompatible(
     throw classifyTransportError(provider.name, err, 'connect');
   }
   const headers = res.headers as UpstreamHeaders;
+  // Readers of the body get its errors through their own listeners. A body destroyed while
+  // nobody reads it (refused answer, overflow, total timeout before a stream is read) emits
+  // an 'error' too, which with no listener would take the whole process down.
+  res.body.on('error', ignoreUnreadBodyError);
+  // Secrets the upstream may echo back (its keys, a team's own credential): kept out of
+  // the messages built from its answers.
+  const secrets = opts.credential === undefined || provider.secrets.includes(opts.credential) ? provider.secrets : [...provider.secrets, opts.credential];
   limitTotalTime(res.body as unknown as Readable, t.totalMs - (Date.now() - startedMs), provider.name, t.totalMs);
   if (res.statusCode < 200 || res.statusCode >= 300) {
     let raw = '';
@@ -70,7 +78,7 @@ export async function callOpenAiCompatible(
     } catch {
       res.body.destroy();
     }
-    throw classifyUpstreamStatus(provider.name, res.statusCode, raw, headers, provider.secrets, Date.now());
+    throw classifyUpstreamStatus(provider.name, res.statusCode, raw, headers, secrets, Date.now());
   }
   const contentType = String(headers['content-type'] ?? '');
   if (ctx.stream && endpoint === 'chat/completions') {
@@ -78,7 +86,7 @@ export async function callOpenAiCompatible(
       res.body.destroy();
       throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} answered a stream request with ${contentType || 'no content type'}`, { retryable: true, provider: provider.name });
     }
-    const { chunks, summary } = meterStream(readChunks(res.body as unknown as Readable, provider.name), {
+    const { chunks, summary } = meterStream(readChunks(res.body as unknown as Readable, provider.name, secrets), {
       now: ctx.now,
       receivedAtMs: ctx.receivedAtMs,
       requestBody: req.json,
@@ -99,11 +107,23 @@ export async function callOpenAiCompatible(
   } catch (err) {
     throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} sent a response that is not JSON`, { cause: err, retryable: true, provider: provider.name });
   }
+  if (!isAnswerOf(endpoint, body)) {
+    const what = endpoint === 'embeddings' ? 'an embeddings list' : 'a chat completion';
+    throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} sent a ${res.statusCode} answer that is not ${what}`, { retryable: true, provider: provider.name });
+  }
   const totalMs = ctx.now() - ctx.receivedAtMs;
   return {
-    outcome: { kind: 'json', status: 200, body, raw, usage: usageFromOpenAi(body.usage), timing: { totalMs } },
+    outcome: { kind: 'json', status: 200, body, raw, usage: usageFromOpenAi(body.usage) ?? estimatedJsonUsage(endpoint, req.json, body), timing: { totalMs } },
     headers,
   };
+}
+
+function ignoreUnreadBodyError(): void {}
+
+/** A 2xx body the client can be given: an object with the endpoint's list (`choices`, `data`). */
+function isAnswerOf(endpoint: 'chat/completions' | 'embeddings', body: unknown): body is Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return false;
+  return Array.isArray((body as Record<string, unknown>)[endpoint === 'embeddings' ? 'data' : 'choices']);
 }
 
 /**
@@ -119,7 +139,7 @@ function limitTotalTime(body: Readable, remainingMs: number, provider: string, t
 }
 
 /** SSE bytes → chunk objects; throws when the stream breaks, is malformed or ends early. */
-async function* readChunks(body: Readable, provider: string): AsyncGenerator<ChatChunk> {
+async function* readChunks(body: Readable, provider: string, secrets: readonly string[]): AsyncGenerator<ChatChunk> {
   const parser = new SseParser();
   let done = false;
   try {
@@ -130,7 +150,7 @@ async function* readChunks(body: Readable, provider: string): AsyncGenerator<Cha
           done = true;
           break;
         }
-        yield parseChunk(ev.data, provider);
+        yield parseChunk(ev.data, provider, secrets);
       }
     }
   } catch (err) {
@@ -144,7 +164,7 @@ async function* readChunks(body: Readable, provider: string): AsyncGenerator<Cha
   }
 }
 
-function parseChunk(data: string, provider: string): ChatChunk {
+function parseChunk(data: string, provider: string, secrets: readonly string[]): ChatChunk {
   let obj: ChatChunk & { error?: { message?: string; type?: string } };
   try {
     obj = JSON.parse(data);
@@ -152,7 +172,8 @@ function parseChunk(data: string, provider: string): ChatChunk {
     throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `stream from provider ${provider} carried a malformed chunk`, { cause: err, retryable: true, provider, clientCode: 'upstream_malformed_chunk' });
   }
   if (obj && typeof obj === 'object' && obj.error) {
-    throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `provider ${provider} reported an error mid-stream: ${String(obj.error.message ?? 'unknown')}`.slice(0, 500), { retryable: true, provider, clientCode: 'upstream_stream_error' });
+    const message = scrubSecrets(String(obj.error.message ?? 'unknown'), secrets);
+    throw new GatewayError('GW_UPSTREAM_STREAM_BROKEN', `provider ${provider} reported an error mid-stream: ${message}`.slice(0, 500), { retryable: true, provider, clientCode: 'upstream_stream_error' });
   }
   if (!Array.isArray(obj.choices)) obj.choices = [];
   return obj;
