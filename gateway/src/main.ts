@@ -105,7 +105,17 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const app = createGatewayApp(config, { now, logger, telemetry, pools, secrets }, features);
   current = () => app.config();
   await defaults.start();
-  const server = createServer({ keepAliveTimeout: config.server.keepAliveTimeoutMs, headersTimeout: config.server.headersTimeoutMs, requestTimeout: 0 }, app.handle);
+  const { keepAliveTimeoutMs, headersTimeoutMs, requestTimeoutMs } = config.server;
+  const server = createServer(
+    {
+      keepAliveTimeout: keepAliveTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node enforces both timeouts on this tick: keep it well under the shorter one.
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(headersTimeoutMs / 4))),
+    },
+    app.handle,
+  );
   server.on('upgrade', app.handleUpgrade);
   const port = opts.port ?? config.server.port;
   const host = opts.host ?? config.server.host;

@@ -8,6 +8,11 @@ import { GatewayError } from '../errors.js';
  * (the request is paused: the rest is not buffered, and the 413 can still be sent).
  */
 export async function readRequestBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const encoding = req.headers['content-encoding'];
+  // Compressed bodies are not decoded (OpenAI's API takes none): say so instead of "not JSON".
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    throw new GatewayError('GW_UNSUPPORTED_MEDIA_TYPE', `request bodies with content-encoding "${encoding.slice(0, 40)}" are not supported; send the JSON uncompressed`, { clientCode: 'unsupported_content_encoding' });
+  }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   try {

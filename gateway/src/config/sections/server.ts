@@ -9,6 +9,11 @@ export const ServerSectionSchema = z
     maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
     /** Time allowed to receive request headers (slowloris guard). */
     headersTimeoutMs: z.number().int().positive().default(30_000),
+    /**
+     * Time allowed to receive a whole request, headers and body (slowloris guard for bodies:
+     * they are read before the caller is authenticated). Answers are not limited by it.
+     */
+    requestTimeoutMs: z.number().int().positive().default(60_000),
     keepAliveTimeoutMs: z.number().int().positive().default(65_000),
     /** On SIGTERM, in-flight requests and streams get this long to finish. */
     drainTimeoutMs: z.number().int().positive().default(30_000),
@@ -17,5 +22,6 @@ export const ServerSectionSchema = z
     /** Hosts allowed in `Host`/`Origin` for browser-reachable endpoints (MCP); empty = loopback names. */
     allowedHosts: z.array(z.string()).default([]),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.requestTimeoutMs >= s.headersTimeoutMs, { message: 'requestTimeoutMs must be at least headersTimeoutMs', path: ['requestTimeoutMs'] });
 export type ServerSection = z.infer<typeof ServerSectionSchema>;
