@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -63,11 +63,20 @@ describe('sluice query', () => {
     const refused = await run(['query', 'DROP TABLE llm_calls', '--config', file]).out;
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/readonly|read-only|Cannot execute/i);
+    // chDB is its own client: INTO OUTFILE would write the file with the server's rights.
+    const outfile = join(dir, 'written-by-query.txt');
+    const writes = await run(['query', `SELECT 'x' INTO OUTFILE '${outfile}' TRUNCATE`, '--config', file]).out;
+    expect(writes.code).toBe(1);
+    expect(writes.stderr).toMatch(/INTO OUTFILE reads or writes local files/);
+    expect(existsSync(outfile)).toBe(false);
 
     serve.kill();
     expect((await serve.out).code).toBe(0);
     const direct = await run(['query', "SELECT request_model, count() AS n FROM llm_calls GROUP BY request_model", '--config', file, '--format', 'CSV']).out;
     expect(direct.code).toBe(0);
     expect(direct.stdout.trim()).toBe('"sim-fast",3');
+    const directWrites = await run(['query', `SELECT 1 INTO OUTFILE '${outfile}'`, '--config', file]).out;
+    expect(directWrites.code).toBe(1);
+    expect(existsSync(outfile)).toBe(false);
   }, 60_000);
 });

@@ -5,6 +5,7 @@ import type { SpanRow } from '../model/span-row.js';
 import { encodeSpanRowsTsv } from '../model/span-row-tsv.js';
 import { CollectorError } from '../errors.js';
 import type { InsertOptions, SpanStore, StoreInfo } from './store.js';
+import { fileClauseOf } from './file-clauses.js';
 
 /** How a store reaches ClickHouse; built by `open-store.ts` for embedded or server mode. */
 export interface ClickHouseBackend {
@@ -70,6 +71,8 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
     },
     async queryReadonly(sql: string, format: string): Promise<string> {
       if (!FORMAT.test(format)) throw new CollectorError('COL_QUERY_FAILED', `unknown output format ${JSON.stringify(format)}`);
+      const fileClause = fileClauseOf(sql);
+      if (fileClause !== undefined) throw new CollectorError('COL_QUERY_FAILED', `${fileClause} reads or writes local files; read-only queries may not use it`);
       const ro = await backend.readonly();
       const res = await ro.client.exec({ query: `${stripTrailingSemicolons(sql)}\nFORMAT ${format}`, clickhouse_settings: ro.settings });
       return readText(res.stream);
