@@ -6,9 +6,10 @@ import { type CollectorProcess, type SpanStore, startCollectorProcess } from '..
 import { type GatewayApp, type GatewayFeatures, createGatewayApp } from './app.js';
 import { createDefaultFeatures, mergeFeatures } from './features.js';
 import { defaultConfigInput } from './config/default-config.js';
-import { type ConfigIssue, formatIssues, loadConfigFile, parseConfig } from './config/load.js';
+import { type ConfigIssue, type ConfigResult, formatIssues, loadConfigFile, parseConfig } from './config/load.js';
 import type { Config, ConfigInput } from './config/schema.js';
-import { processSecretSource } from './config/secret-ref.js';
+import { secretIssues } from './config/secret-check.js';
+import { processSecretSource, type SecretSource } from './config/secret-ref.js';
 import { createLogger } from './logger.js';
 import { SimProviders } from './sim-providers.js';
 import { createGatewayTelemetry, type GatewayTelemetry } from './telemetry/tracer-provider.js';
@@ -68,15 +69,25 @@ export class ConfigError extends Error {
   }
 }
 
-/** Loads the config to start with: a file, an inline object, or the built-in default. */
-export async function loadStartupConfig(opts: Pick<StartGatewayOptions, 'configPath' | 'config' | 'env'>): Promise<Config> {
+/**
+ * Loads the config to start with: a file, an inline object, or the built-in default. With
+ * `secrets`, every secret reference it uses must resolve (what `serve` needs; commands that
+ * only read the store do not).
+ */
+export async function loadStartupConfig(opts: Pick<StartGatewayOptions, 'configPath' | 'config' | 'env'> & { secrets?: SecretSource }): Promise<Config> {
   const env = opts.env ?? process.env;
-  const result = opts.configPath
+  let result = opts.configPath
     ? await loadConfigFile(opts.configPath)
     : parseConfig(opts.config ?? defaultConfigInput(env));
+  if (result.ok && opts.secrets) result = withResolvedSecrets(result.config, opts.secrets);
   if (!result.ok) throw new ConfigError(result.issues, opts.configPath ?? (opts.config ? 'inline config' : 'default config'));
   return result.config;
 }
+
+const withResolvedSecrets = (config: Config, secrets: SecretSource): ConfigResult => {
+  const issues = secretIssues(config, secrets);
+  return issues.length === 0 ? { ok: true, config } : { ok: false, issues };
+};
 
 /**
  * Composes and starts a gateway: config, simulated providers, telemetry, the HTTP server.
@@ -87,7 +98,8 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const logger = opts.logger ?? createLogger(env.SLUICE_LOG_LEVEL ?? 'info');
   const now = opts.now ?? (() => performance.now());
   const sims = new SimProviders();
-  const config = await sims.apply(await loadStartupConfig({ ...opts, env }));
+  const secrets = processSecretSource(env as Record<string, string | undefined>);
+  const config = await sims.apply(await loadStartupConfig({ ...opts, env, secrets }));
   // The in-process collector owns the store (chDB is one engine per process); the gateway's
   // spans reach it over OTLP/HTTP like any other client's.
   const collector = config.collector.enabled
@@ -95,7 +107,6 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     : undefined;
   const telemetry = opts.telemetry ?? createGatewayTelemetry(config.telemetry, env, collector ? `${collector.url}/v1/traces` : undefined);
   const pools = new UpstreamPools();
-  const secrets = processSecretSource(env as Record<string, string | undefined>);
   let current: () => Config = () => config;
   const defaults = createDefaultFeatures({ now, logger, secrets, store: collector?.store, config: () => current(), tracer: telemetry.tracer });
   const features: GatewayFeatures = mergeFeatures(
@@ -129,6 +140,29 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
   const addr = server.address() as AddressInfo;
   const url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   let closing: Promise<{ drained: boolean }> | undefined;
+  /** Never rejects: whatever goes wrong before the swap refuses the config and keeps the old one. */
+  const reloadOnce = async (input: ConfigInput | undefined): ReturnType<RunningGateway['reload']> => {
+    let next: Config;
+    try {
+      let result = input !== undefined ? parseConfig(input) : opts.configPath ? await loadConfigFile(opts.configPath) : parseConfig(opts.config ?? defaultConfigInput(env));
+      if (result.ok) result = withResolvedSecrets(result.config, secrets);
+      if (!result.ok) {
+        logger.error({ issues: result.issues }, `config reload refused; keeping the current config:\n${formatIssues(result.issues)}`);
+        return result;
+      }
+      next = await sims.apply(result.config);
+    } catch (err) {
+      const issues = [{ path: '(reload)', message: err instanceof Error ? err.message : String(err) }];
+      logger.error({ err }, `config reload failed; keeping the current config:\n${formatIssues(issues)}`);
+      return { ok: false, issues };
+    }
+    app.reload(next);
+    defaults.reload();
+    logger.info('config reloaded');
+    return { ok: true };
+  };
+  // One reload at a time: a SIGHUP and a file change together must not apply out of order.
+  let reloading: Promise<unknown> = Promise.resolve();
   return {
     url,
     port: addr.port,
@@ -140,16 +174,10 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     collector,
     store: collector?.store,
     config: () => app.config(),
-    async reload(input) {
-      const result = input !== undefined ? parseConfig(input) : opts.configPath ? await loadConfigFile(opts.configPath) : parseConfig(opts.config ?? defaultConfigInput(env));
-      if (!result.ok) {
-        logger.error({ issues: result.issues }, `config reload refused; keeping the current config:\n${formatIssues(result.issues)}`);
-        return result;
-      }
-      app.reload(await sims.apply(result.config));
-      defaults.reload();
-      logger.info('config reloaded');
-      return { ok: true };
+    reload(input) {
+      const run = reloading.then(() => reloadOnce(input));
+      reloading = run.catch(() => undefined);
+      return run;
     },
     close() {
       closing ??= (async () => {

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimHandle, startSimServer } from '../../scenarios/src/sim/index.js';
 import { type RunningGateway, startGateway } from '../src/main.js';
-import { simConfig } from './harness.js';
+import { SIM_TEST_KEY, simConfig } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-reload-'));
 const file = join(dir, 'sluice.yaml');
@@ -18,7 +18,7 @@ let client: OpenAI;
 beforeAll(async () => {
   sim = await startSimServer({ seed: 5 });
   writeFileSync(file, stringify(simConfig(sim.url)));
-  gw = await startGateway({ configPath: file, port: 0, host: '127.0.0.1', env: {}, logger: pino({ level: 'silent' }) });
+  gw = await startGateway({ configPath: file, port: 0, host: '127.0.0.1', env: { SIM_TEST_KEY }, logger: pino({ level: 'silent' }) });
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(async () => {

@@ -19,10 +19,11 @@ export async function runServe(argv: string[]): Promise<number> {
     throw err;
   }
   // Watch before announcing: whoever reads the banner may edit the file at once.
-  // gw.reload logs the outcome (and every problem of a refused config).
+  // gw.reload logs the outcome (and every problem of a refused config) and does not reject;
+  // the catch is for what it cannot foresee, since a rejection here would end the process.
   const reload = (why: string) => {
     gw.logger.debug({ why }, 'reloading config');
-    void gw.reload();
+    gw.reload().catch((err: unknown) => gw.logger.error({ err }, 'config reload failed'));
   };
   process.on('SIGHUP', () => reload('SIGHUP'));
   if (configPath) {

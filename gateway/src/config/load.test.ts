@@ -41,6 +41,22 @@ describe('config loading', () => {
     if (!r.ok) expect(r.issues[0].path).toMatch(/^line \d+, column \d+$/);
   });
 
+  it('accepts an anchor reused many times (one agent block for 150 agents)', () => {
+    const agents = Array.from({ length: 150 }, (_, i) => `    agent${i}: ${i === 0 ? '&agent { team: t1 }' : '*agent'}`).join('\n');
+    const r = parseConfigText(`auth:\n  teams: { t1: {} }\n  agents:\n${agents}\n`);
+    expect(r.ok ? Object.keys(r.config.auth.agents).length : r.issues).toBe(150);
+  });
+
+  it('refuses alias bombs and self-referencing aliases as problems, without throwing', () => {
+    const levels = Array.from({ length: 9 }, (_, i) => (i === 0 ? 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]' : `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`));
+    const bomb = parseConfigText(`${levels.join('\n')}\n`);
+    expect(bomb.ok ? [] : bomb.issues).toEqual([{ path: '(yaml)', message: expect.stringMatching(/^aliases expand to more than 10000 nodes/) }]);
+    for (const text of ['auth:\n  admins: &a [*a]\n', 'providers:\n  - &p { name: p, kind: openai, headers: *p }\n']) {
+      const r = parseConfigText(text);
+      expect(r.ok).toBe(false);
+    }
+  });
+
   it('never takes a secret inline: keys are env or file references', () => {
     const ok = parseConfig({ providers: [{ name: 'p', kind: 'openai', apiKey: [{ env: 'A' }, { file: '/run/secrets/b' }] }] });
     expect(ok.ok).toBe(true);

@@ -26,7 +26,16 @@ function toIssue(i: z.core.$ZodIssue): ConfigIssue {
   return { path, message: i.message };
 }
 
-/** Parses YAML text (syntax errors carry line and column) then validates it. */
+/**
+ * Aliases a document may expand to, counted as the `yaml` package does (an alias of a
+ * collection that itself holds aliases counts for all of them). Configs reuse anchors
+ * freely (one agent or provider block for hundreds of entries), so far above the package's
+ * default of 100; an alias bomb (`a1: [*a0, *a0, …]`, `a2: [*a1, …]`) multiplies past it
+ * within a few lines.
+ */
+export const MAX_YAML_ALIAS_COUNT = 10_000;
+
+/** Parses YAML text (syntax errors carry line and column) then validates it. Never throws. */
 export function parseConfigText(text: string): ConfigResult {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -35,7 +44,24 @@ export function parseConfigText(text: string): ConfigResult {
       issues: doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '(yaml)', message: e.message.split('\n')[0] })),
     };
   }
-  return parseConfig(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (err) {
+    return { ok: false, issues: [{ path: '(yaml)', message: yamlValueProblem(err) }] };
+  }
+  try {
+    return parseConfig(value);
+  } catch (err) {
+    // A self-referencing alias (`a: &a [*a]`) yields a cyclic value the schema may recurse into.
+    return { ok: false, issues: [{ path: '(yaml)', message: `cannot validate the document: ${err instanceof Error ? err.message : String(err)}` }] };
+  }
+}
+
+function yamlValueProblem(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/excessive alias count/i.test(message)) return `aliases expand to more than ${MAX_YAML_ALIAS_COUNT} nodes (an alias bomb?); write the repeated parts out or use fewer nested aliases`;
+  return message;
 }
 
 /** Reads and validates a YAML config file. */

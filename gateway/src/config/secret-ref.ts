@@ -37,6 +37,25 @@ export function resolveSecret(ref: SecretRef, source: SecretSource): string | un
   }
 }
 
+/**
+ * Why a reference does not resolve (`env OPENAI_API_KEY is not set`), or `undefined` when it
+ * does: the same rule as `resolveSecret`, in words an operator can act on, never the value.
+ */
+export function secretRefProblem(ref: SecretRef, source: SecretSource): string | undefined {
+  if ('env' in ref) {
+    const v = source.env[ref.env];
+    if (v === undefined) return `env ${ref.env} is not set`;
+    return v === '' ? `env ${ref.env} is empty` : undefined;
+  }
+  let text: string;
+  try {
+    text = source.readFile(ref.file);
+  } catch (err) {
+    return `file ${ref.file} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`;
+  }
+  return text.trim() === '' ? `file ${ref.file} is empty` : undefined;
+}
+
 /** Names a reference for error messages without revealing its value. */
 export const describeSecretRef = (ref: SecretRef): string =>
   'env' in ref ? `env ${ref.env}` : `file ${ref.file}`;

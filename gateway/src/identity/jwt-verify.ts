@@ -28,7 +28,7 @@ export function createJwtVerifier(deps: JwtVerifierDeps): JwtVerifier {
     let set = staticSets.get(issuer);
     if (set === undefined) {
       try {
-        set = staticKeyResolver(issuer, deps.secrets);
+        set = staticKeyResolver(issuer, deps.secrets, (problem) => deps.logger.warn({ issuer: issuer.issuer, err: problem }, 'static JWT key unusable; verifying with the others'));
       } catch (err) {
         set = err instanceof Error ? err : new Error(String(err));
         deps.logger.warn({ issuer: issuer.issuer, err: set.message }, 'static JWT keys unusable');

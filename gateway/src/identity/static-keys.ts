@@ -1,18 +1,28 @@
 import { createPublicKey, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { JwtIssuerConfig, StaticKeyConfig } from '../config/sections/auth.js';
-import { describeSecretRef, resolveSecret, type SecretSource } from '../config/secret-ref.js';
+import { describeSecretRef, resolveSecret, type SecretRef, type SecretSource } from '../config/secret-ref.js';
 
 /**
  * Builds a local key set from an issuer's static keys: inline public PEM/JWK, or env/file
  * references holding a PEM, a JWK or a whole JWKS (so mounted Kubernetes secrets work).
- * Throws an Error naming the key's source (never its content) when a key is unusable.
+ * A key that is unusable is left out and reported to `onUnusable` (naming its source, never
+ * its content): start and reload refuse such configs, but a mounted file can vanish later,
+ * and that must not take the issuer's other keys down with it. Throws only when no key is
+ * usable.
  */
-export function staticKeyResolver(issuer: JwtIssuerConfig, secrets: SecretSource | undefined): JWTVerifyGetKey {
+export function staticKeyResolver(issuer: JwtIssuerConfig, secrets: SecretSource | undefined, onUnusable?: (problem: string) => void): JWTVerifyGetKey {
   const jwks: JWK[] = [];
+  const problems: string[] = [];
   (issuer.keys ?? []).forEach((key, i) => {
-    for (const jwk of publicJwks(key, i, secrets)) jwks.push(key.kid === undefined ? jwk : { ...jwk, kid: key.kid });
+    try {
+      for (const jwk of publicJwks(key, keyLabel(key, i), secrets)) jwks.push(key.kid === undefined ? jwk : { ...jwk, kid: key.kid });
+    } catch (err) {
+      problems.push(err instanceof Error ? err.message : String(err));
+    }
   });
+  if (jwks.length === 0) throw new Error(problems.join('; '));
+  for (const problem of problems) onUnusable?.(problem);
   const byKid = createLocalJWKSet({ keys: jwks });
   const kids = new Set(jwks.map((k) => k.kid).filter((k) => k !== undefined));
   const kidless = jwks.filter((k) => k.kid === undefined);
@@ -24,13 +34,29 @@ export function staticKeyResolver(issuer: JwtIssuerConfig, secrets: SecretSource
   };
 }
 
-function publicJwks(key: StaticKeyConfig, index: number, secrets: SecretSource | undefined): JWK[] {
-  if ('pem' in key) return [toPublicJwk(key.pem, `keys[${index}]`)];
-  if ('jwk' in key) return [toPublicJwk(key.jwk, `keys[${index}]`)];
-  const ref = 'env' in key ? { env: key.env } : { file: key.file };
-  const where = `keys[${index}] (${describeSecretRef(ref)})`;
+/**
+ * Why a static key cannot verify tokens (`env JWT_PEM is not a usable public key`), or
+ * `undefined` when it can; for the load-time check, so a bad key refuses the config.
+ */
+export function staticKeyProblem(key: StaticKeyConfig, secrets: SecretSource): string | undefined {
+  try {
+    publicJwks(key, 'pem' in key ? 'inline pem' : 'jwk' in key ? 'inline jwk' : describeSecretRef(refOf(key)), secrets);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+const refOf = (key: { env: string } | { file: string }): SecretRef => ('env' in key ? { env: key.env } : { file: key.file });
+
+const keyLabel = (key: StaticKeyConfig, index: number): string =>
+  'pem' in key || 'jwk' in key ? `keys[${index}]` : `keys[${index}] (${describeSecretRef(refOf(key))})`;
+
+function publicJwks(key: StaticKeyConfig, where: string, secrets: SecretSource | undefined): JWK[] {
+  if ('pem' in key) return [toPublicJwk(key.pem, where)];
+  if ('jwk' in key) return [toPublicJwk(key.jwk, where)];
   if (secrets === undefined) throw new Error(`${where}: no secret source was given to read it`);
-  const text = resolveSecret(ref, secrets);
+  const text = resolveSecret(refOf(key), secrets);
   if (text === undefined) throw new Error(`${where} is missing or empty`);
   if (!text.trimStart().startsWith('{')) return [toPublicJwk(text, where)];
   let parsed: unknown;
