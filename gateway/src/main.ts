@@ -10,6 +10,7 @@ import { type ConfigIssue, type ConfigResult, formatIssues, loadConfigFile, pars
 import type { Config, ConfigInput } from './config/schema.js';
 import { secretIssues } from './config/secret-check.js';
 import { processSecretSource, type SecretSource } from './config/secret-ref.js';
+import { answerClientError } from './http/client-error.js';
 import { createLogger } from './logger.js';
 import { SimProviders } from './sim-providers.js';
 import { createGatewayTelemetry, type GatewayTelemetry } from './telemetry/tracer-provider.js';
@@ -128,6 +129,7 @@ export async function startGateway(opts: StartGatewayOptions = {}): Promise<Runn
     app.handle,
   );
   server.on('upgrade', app.handleUpgrade);
+  server.on('clientError', answerClientError);
   const port = opts.port ?? config.server.port;
   const host = opts.host ?? config.server.host;
   await new Promise<void>((resolve, reject) => {

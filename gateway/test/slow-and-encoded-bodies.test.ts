@@ -22,6 +22,7 @@ describe('a body that never finishes arriving', () => {
     await new Promise<void>((resolve) => socket.on('close', () => resolve()));
     const heldMs = Date.now() - startedMs;
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.code).toBe('request_timeout');
     expect(heldMs).toBeGreaterThanOrEqual(600);
     expect(heldMs).toBeLessThan(10_000);
   });
@@ -29,6 +30,25 @@ describe('a body that never finishes arriving', () => {
   it('a body that arrives in time is served as usual', async () => {
     const r = await h.client.chat.completions.create({ model: 'sim-fast', messages: [{ role: 'user', content: 'hi' }] });
     expect(r.choices[0]?.message.content).toBeTruthy();
+  });
+});
+
+describe('requests Node refuses before the gateway sees them', () => {
+  it('headers too large: 431 in the OpenAI shape', async () => {
+    const res = await fetch(`${h.gw.url}/v1/models`, { headers: { 'x-big': 'x'.repeat(20_000) } });
+    expect(res.status).toBe(431);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('headers_too_large');
+  });
+
+  it('malformed HTTP: 400 in the OpenAI shape', async () => {
+    const { port } = new URL(h.gw.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write('GARBAGE\r\n\r\n');
+    let answer = '';
+    socket.on('data', (b: Buffer) => (answer += b.toString('latin1')));
+    await new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error.type).toBe('invalid_request_error');
   });
 });
 

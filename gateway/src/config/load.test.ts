@@ -78,6 +78,15 @@ describe('config loading', () => {
     expect(JSON.stringify(withKeys.config)).not.toContain('sk-x');
   });
 
+  it('server.dataDir holds the store and the spool unless the file places them itself', () => {
+    const moved = parseConfigText('server:\n  dataDir: /srv/sluice\n');
+    expect(moved.ok && [moved.config.store.path, moved.config.collector.spool.dir]).toEqual([join('/srv/sluice', 'chdb'), join('/srv/sluice', 'spool')]);
+    const placed = parseConfigText('server:\n  dataDir: /srv/sluice\nstore:\n  path: /fast/chdb\ncollector:\n  spool: { dir: /fast/spool }\n');
+    expect(placed.ok && [placed.config.store.path, placed.config.collector.spool.dir]).toEqual(['/fast/chdb', '/fast/spool']);
+    const unset = parseConfigText('server:\n  port: 9000\n');
+    expect(unset.ok && [unset.config.server.dataDir, unset.config.store.path, unset.config.collector.spool.dir]).toEqual(['./.sluice', './.sluice/chdb', './.sluice/spool']);
+  });
+
   it('the checked-in config.example.yaml is valid', async () => {
     const r = await loadConfigFile(join(import.meta.dirname, '..', '..', '..', 'config.example.yaml'));
     expect(r.ok ? [] : r.issues).toEqual([]);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { withDataDirDefaults } from './data-dir-defaults.js';
 import { type Config, ConfigSchema } from './schema.js';
 
 /** One problem in a config, with where it is (`providers.0.baseUrl`). */
@@ -13,7 +14,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; issues: C
 
 /** Validates a parsed config value; reports every issue with its path; deep-freezes the result. */
 export function parseConfig(input: unknown): ConfigResult {
-  const r = ConfigSchema.safeParse(input ?? {});
+  const r = ConfigSchema.safeParse(withDataDirDefaults(input ?? {}));
   if (!r.success) return { ok: false, issues: r.error.issues.map(toIssue) };
   return { ok: true, config: deepFreeze(r.data) };
 }
