@@ -78,6 +78,12 @@ describe('config loading', () => {
     expect(JSON.stringify(withKeys.config)).not.toContain('sk-x');
   });
 
+  it('a secret written into the file is refused with what belongs there instead', () => {
+    const r = parseConfigText('providers:\n  - name: p\n    kind: openai\n    apiKey: sk-live-0123456789\n');
+    expect(r.ok ? [] : r.issues).toEqual([{ path: 'providers.0.apiKey', message: expect.stringMatching(/must be a reference, \{ env: VARIABLE \} or \{ file: PATH \}/) }]);
+    expect(JSON.stringify(r)).not.toContain('sk-live');
+  });
+
   it('server.dataDir holds the store and the spool unless the file places them itself', () => {
     const moved = parseConfigText('server:\n  dataDir: /srv/sluice\n');
     expect(moved.ok && [moved.config.store.path, moved.config.collector.spool.dir]).toEqual([join('/srv/sluice', 'chdb'), join('/srv/sluice', 'spool')]);

@@ -6,11 +6,20 @@ import { z } from 'zod';
  * variable or a file (Kubernetes secrets, Vault-agent files); values are resolved when the
  * config is loaded or reloaded and kept out of the config object, logs and spans.
  */
-export const SecretRefSchema = z.union([
-  z.object({ env: z.string().min(1) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
+export const SecretRefSchema = z.union(
+  [
+    z.object({ env: z.string().min(1) }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+  ],
+  // The usual mistake is the secret itself in the file: say what goes there instead.
+  { error: 'must be a reference, { env: VARIABLE } or { file: PATH }; secrets are never written in the config' },
+);
 export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+/** One reference or several (rotated keys, tried in turn). */
+export const SecretRefsSchema = z.union([SecretRefSchema, z.array(SecretRefSchema).min(1)], {
+  error: 'must be a reference, { env: VARIABLE } or { file: PATH }, or a list of them; secrets are never written in the config',
+});
 
 /** Where secret values come from; injected so tests and reloads see a consistent source. */
 export interface SecretSource {

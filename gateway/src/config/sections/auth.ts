@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SecretRefSchema } from '../secret-ref.js';
+import { SecretRefsSchema } from '../secret-ref.js';
 
 /**
  * A virtual key: stored only as `sha256:<hex>` of the key. Keys are 256-bit random strings
@@ -22,7 +22,7 @@ const VirtualKeySchema = z
   .strict();
 export type VirtualKeyConfig = z.infer<typeof VirtualKeySchema>;
 
-const ProviderKeysSchema = z.record(z.string(), z.union([SecretRefSchema, z.array(SecretRefSchema).min(1)]));
+const ProviderKeysSchema = z.record(z.string(), SecretRefsSchema);
 
 const TeamSchema = z
   .object({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SimOptionsSchema } from '../../../../scenarios/src/sim/index.js';
-import { SecretRefSchema } from '../secret-ref.js';
+import { SecretRefsSchema } from '../secret-ref.js';
 
 const TimeoutsSchema = z
   .object({
@@ -25,7 +25,7 @@ export const ProviderSchema = z
     /** e.g. https://api.openai.com/v1 ; for `sim`, filled in at start. */
     baseUrl: z.string().url().optional(),
     /** One or several keys (spread round-robin); never inline. */
-    apiKey: z.union([SecretRefSchema, z.array(SecretRefSchema).min(1)]).optional(),
+    apiKey: SecretRefsSchema.optional(),
     /** Non-secret extra headers sent upstream. */
     headers: z.record(z.string(), z.string()).default({}),
     /**
