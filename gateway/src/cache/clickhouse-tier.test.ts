@@ -6,7 +6,7 @@ import { type SpanStore, StoreConfigSchema, openStore } from '../../../collector
 import { eventually } from '../../test/harness.js';
 import { vectorTableOf } from './cache-ddl.js';
 import type { CachedAnswer } from './cached-answer.js';
-import { ClickHouseTier, type StoredEntry, nearestSql } from './clickhouse-tier.js';
+import { ClickHouseTier, type StoredEntry, nearestSql, vectorHex } from './clickhouse-tier.js';
 import { normalise } from './vector-set.js';
 
 // The store tier against an embedded chDB: how its vector search reads the table, scoping,
@@ -46,7 +46,7 @@ const putAll = (tier: ClickHouseTier, entries: StoredEntry[]) => tier.putMany(en
 /** What the search reads from the vector table, per `EXPLAIN indexes = 1`. */
 async function readOutput(table: string, scope: string, tenant: string): Promise<string> {
   const ddl = { database: store.info.database, table, cluster: undefined };
-  const rows = await store.query<{ explain: string }>(`EXPLAIN indexes = 1 ${nearestSql(ddl, DIMS, 3)}`, { v: Array.from(vec(0)), scope, tenant, now: nowMs });
+  const rows = await store.query<{ explain: string }>(`EXPLAIN indexes = 1 ${nearestSql(ddl, DIMS, 3)}`, { v: vectorHex(vec(0), true), scope, tenant, now: nowMs });
   const lines = rows.map((r) => r.explain);
   // The columns the table read produces (the first `Output:` after `ReadFromMergeTree`).
   return lines.slice(lines.findIndex((l) => l.includes('ReadFromMergeTree'))).find((l) => l.includes('Output:')) ?? '';
