@@ -16,9 +16,11 @@ export interface FeatureVariant {
  * The cost of each policy feature on one gateway process: the same simulator behind model
  * names with the feature on, and the same requests with a virtual key or a JWT, alternating.
  */
-export async function benchFeatures(gw: Proc, authGw: Proc, creds: { virtualKey: string; jwt: string }, rounds: number, phaseMs: number, connections: number): Promise<string> {
+export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: { virtualKey: string; jwt: string }, rounds: number, phaseMs: number, connections: number): Promise<string> {
   const t: Target = { name: 'sluice', url: gw.url };
   const authT: Target = { name: 'sluice-auth-only', url: authGw.url };
+  // The reference for cache hits (issue 9): the bare pass-through proxy, alternated with the rest.
+  const bareVariant: FeatureVariant = { name: 'bare node:http pass-through proxy (reference)', body: chatBody('sim-fast', PII_PROMPT) };
   // Auth is compared on a gateway with no other policy, so only the credential check differs.
   const authVariants: FeatureVariant[] = [
     { name: 'no auth (anonymous), auth-only gateway', body: chatBody('sim-fast', PII_PROMPT) },
@@ -31,7 +33,11 @@ export async function benchFeatures(gw: Proc, authGw: Proc, creds: { virtualKey:
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
     { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
-  const all: Array<[Target, FeatureVariant, Proc]> = [...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]), ...variants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw])];
+  const all: Array<[Target, FeatureVariant, Proc]> = [
+    ...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]),
+    ...variants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
+    [{ name: 'bare', url: bare.url }, bareVariant, bare],
+  ];
   for (const [target, v] of all) await closedLoop(target, CHAT, v.body, 16, 1000, v.headers);
   const rps: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
@@ -62,6 +68,10 @@ export async function benchFeatures(gw: Proc, authGw: Proc, creds: { virtualKey:
   return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline', 'gateway CPU per request (µs)', 'baseline CPU / this'], [
     ...authVariants.map((v) => row(v, authBase, authVariants[0].name)),
     ...variants.map((v) => row(v, base, variants[0].name)),
+    (() => {
+      const hit = variants[3].name;
+      return [`${hit} vs the bare proxy (${fmt(median(rps[bareVariant.name]), 0)} req/s, ${fmt(median(cpu[bareVariant.name]), 0)} µs)`, fmt(median(rps[hit]), 0), `${fmt(median(rps[hit]) / median(rps[bareVariant.name]), 3)}×`, fmt(median(cpu[hit]), 0), `${fmt(median(cpu[bareVariant.name]) / median(cpu[hit]), 3)}×`];
+    })(),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);
 }

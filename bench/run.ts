@@ -45,7 +45,10 @@ async function main() {
     if (want('features')) {
       const authOnly = await startProc('dist/cli/src/run.js', ['serve', '--config', featureConfig(sim.url, dir, auth, { kind: 'off' }, true), '--port', '0']);
       procs.push(authOnly);
-      console.log(await benchFeatures(plain, authOnly, { virtualKey, jwt }, ROUNDS, PHASE_MS, CONNECTIONS));
+      const bare = await startProc('dist/bench/bare-proxy-main.js', [sim.url]);
+      procs.push(bare);
+      console.log(await benchFeatures(plain, authOnly, bare, { virtualKey, jwt }, ROUNDS, PHASE_MS, CONNECTIONS));
+      await bare.stop();
       await authOnly.stop();
     }
     if (want('tracing')) {
