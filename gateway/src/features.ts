@@ -73,7 +73,10 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
         budgets.startSync();
       }
     },
-    reload: () => void mcp.reload(),
+    // A rejection here would end the process (reload runs detached from the config swap).
+    reload: () => {
+      mcp.reload().catch((err: unknown) => deps.logger.error({ err }, 'MCP reload failed; upstreams keep their previous state'));
+    },
     close: async () => {
       routing?.close();
       await budgets.stop();

@@ -84,7 +84,10 @@ export class McpCore {
     }
     this.snapshot = next;
     this.applyApprovals(next);
-    await Promise.all(closing);
+    // A client that fails to close must not keep the new config's upstreams from starting.
+    for (const r of await Promise.allSettled(closing)) {
+      if (r.status === 'rejected') this.deps.logger.warn({ err: r.reason instanceof Error ? r.reason.message : String(r.reason) }, 'mcp upstream did not close cleanly on reload');
+    }
     this.start();
     for (const name of touched) for (const l of this.toolsChangedListeners) l(name);
     return touched;
