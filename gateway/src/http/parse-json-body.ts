@@ -7,7 +7,7 @@ import { GatewayError } from '../errors.js';
  * 12 KB body could turn into an "upstream" failure that trips a healthy provider's breaker.
  * 128 is serde_json's default; real requests (tool schemas included) stay far below it.
  */
-export const MAX_JSON_DEPTH = 128;
+const MAX_JSON_DEPTH = 128;
 
 /** Parses a JSON object body; errors say where the JSON broke. */
 export function parseJsonObject(raw: Buffer): Record<string, unknown> {
@@ -30,7 +30,7 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
 }
 
 /** True when `value` holds arrays/objects more than `levels` deep (the walk stops there). */
-export function nestsDeeperThan(value: unknown, levels: number): boolean {
+function nestsDeeperThan(value: unknown, levels: number): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (levels === 0) return true;
   if (Array.isArray(value)) {
