@@ -43,6 +43,9 @@ function startEvilUpstream(): Promise<Server> {
         case 'not-a-completion':
           res.writeHead(200, { 'content-type': 'application/json' }).end('[1,2]');
           return;
+        case 'error-in-200':
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `model overloaded (key ${EVIL_KEY})`, type: 'server_error' } }));
+          return;
         case 'no-usage':
           res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion()));
           return;
@@ -72,7 +75,7 @@ let evil: Server;
 beforeAll(async () => {
   evil = await startEvilUpstream();
   const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/v1`;
-  const models = ['json-for-stream', 'big-error-page', 'big-body', 'not-a-completion', 'no-usage', 'junk-usage', 'deep-answer', 'leaky-stream'];
+  const models = ['json-for-stream', 'big-error-page', 'big-body', 'not-a-completion', 'error-in-200', 'no-usage', 'junk-usage', 'deep-answer', 'leaky-stream'];
   h = await startHarness({
     gateway: { telemetry, env: { SIM_TEST_KEY: 'sk-test-harness-0123456789abcdef0123456789', EVIL_KEY } },
     config: (simUrl) => {
@@ -130,6 +133,13 @@ describe('bad upstream answers become 502s, and the gateway keeps serving', () =
     const err = (await h.client.chat.completions.create({ model: 'not-a-completion', messages: msg }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
     expect(err.status).toBe(502);
     expect(err.message).toMatch(/provider evil sent a 200 answer that is not a chat completion/);
+  });
+
+  it("a 200 answer carrying an { error } keeps the upstream's words, without its key", async () => {
+    const err = (await h.client.chat.completions.create({ model: 'error-in-200', messages: msg }).catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(502);
+    expect(err.message).toMatch(/not a chat completion: model overloaded \(key \[REDACTED\]\)/);
+    expect(err.message).not.toContain(EVIL_KEY.slice(0, 12));
   });
 
   it('an answer nested too deep to serialise is relayed, and its span records a placeholder', async () => {

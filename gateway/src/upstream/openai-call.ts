@@ -109,7 +109,10 @@ export async function callOpenAiCompatible(
   }
   if (!isAnswerOf(endpoint, body)) {
     const what = endpoint === 'embeddings' ? 'an embeddings list' : 'a chat completion';
-    throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} sent a ${res.statusCode} answer that is not ${what}`, { retryable: true, provider: provider.name });
+    // Some servers report failures in a 2xx `{ error }` body: keep what they said (scrubbed).
+    const said = (body as { error?: { message?: unknown } } | null)?.error?.message;
+    const reason = typeof said === 'string' ? `: ${scrubSecrets(said, secrets).slice(0, 300)}` : '';
+    throw new GatewayError('GW_UPSTREAM_BAD_RESPONSE', `provider ${provider.name} sent a ${res.statusCode} answer that is not ${what}${reason}`, { retryable: true, provider: provider.name });
   }
   const totalMs = ctx.now() - ctx.receivedAtMs;
   return {
