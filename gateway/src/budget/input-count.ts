@@ -1,4 +1,4 @@
-import { countTextTokens, messagesText, messagesTextBytes } from '../metering/count-tokens.js';
+import { estimateEmbeddingsInputTokens, estimateInputTokens, messagesTextBytes } from '../metering/count-tokens.js';
 
 /** A request's input tokens: a free upper bound, and the exact count (gpt-tokenizer) on demand. */
 export interface InputCount {
@@ -29,12 +29,14 @@ export function inputCount(body: Record<string, unknown>, operation: 'chat' | 'e
     const items = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? (body.input as unknown[]) : [];
     let upper = 0;
     for (const x of items) upper += typeof x === 'string' ? Buffer.byteLength(x) : Array.isArray(x) ? x.length : 1;
-    c = lazy(upper, () => items.reduce<number>((n, x) => n + (typeof x === 'string' ? countTextTokens(x) : Array.isArray(x) ? x.length : 1), 0));
+    c = lazy(upper, () => estimateEmbeddingsInputTokens(body));
   } else {
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const tools = Array.isArray(body.tools) ? JSON.stringify(body.tools) : '';
     const framing = 4 * messages.length + 3;
-    c = lazy(messagesTextBytes(messages) + Buffer.byteLength(tools) + framing, () => countTextTokens(messagesText(messages)) + countTextTokens(tools) + framing);
+    // The exact count is the metering layer's own, so a charge and the usage stored for a
+    // call that reported none are the same number.
+    c = lazy(messagesTextBytes(messages) + Buffer.byteLength(tools) + framing, () => estimateInputTokens(body));
   }
   memo.set(body, c);
   return c;

@@ -51,6 +51,15 @@ export function messagesTextBytes(messages: unknown): number {
   return bytes + Math.max(0, n - 1);
 }
 
+/** Estimated input tokens of an embeddings request: its strings counted, token arrays as they are. */
+export function estimateEmbeddingsInputTokens(body: Record<string, unknown>): number {
+  const input = body.input;
+  const items = typeof input === 'string' ? [input] : Array.isArray(input) ? (input as unknown[]) : [];
+  let n = 0;
+  for (const x of items) n += typeof x === 'string' ? countTextTokens(x) : Array.isArray(x) ? x.length : 1;
+  return n;
+}
+
 /** Estimated input tokens of a chat request: message text plus ~4 tokens of framing per message. */
 export function estimateInputTokens(body: Record<string, unknown>): number {
   const messages = Array.isArray(body.messages) ? body.messages : [];
