@@ -7,6 +7,8 @@ export const ERROR_CATALOGUE = {
   GW_BAD_JSON: { status: 400, type: 'invalid_request_error' },
   GW_BAD_REQUEST: { status: 400, type: 'invalid_request_error' },
   GW_BODY_TOO_LARGE: { status: 413, type: 'invalid_request_error' },
+  GW_HEADERS_TOO_LARGE: { status: 431, type: 'invalid_request_error' },
+  GW_REQUEST_TIMEOUT: { status: 408, type: 'invalid_request_error' },
   GW_UNSUPPORTED_MEDIA_TYPE: { status: 415, type: 'invalid_request_error' },
   GW_NOT_FOUND: { status: 404, type: 'invalid_request_error' },
   GW_METHOD_NOT_ALLOWED: { status: 405, type: 'invalid_request_error' },
@@ -82,6 +84,9 @@ export class GatewayError extends Error {
 function defaultClientCode(code: GatewayErrorCode): string {
   return code.slice(3).toLowerCase();
 }
+
+/** What a failure is recorded as (`error.type` on spans, `llm_calls.error_type`, failover reasons). */
+export const errorTypeOf = (err: GatewayError): string => err.clientCode ?? err.code;
 
 /** True for errors the client caused (never retried, never failed over). */
 export function isClientFault(err: GatewayError): boolean {

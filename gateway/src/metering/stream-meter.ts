@@ -2,7 +2,7 @@ import { estimateInputTokens, countTextTokens } from './count-tokens.js';
 import { timePerOutputTokenMs, usageFromOpenAi } from './usage.js';
 import type { Usage } from '../pipeline/context.js';
 import type { ChatChunk, StreamSummary } from '../pipeline/outcome.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, errorTypeOf } from '../errors.js';
 
 export interface MeterOptions {
   now: () => number;
@@ -93,7 +93,7 @@ export function meterStream(source: AsyncIterable<ChatChunk>, opts: MeterOptions
     } catch (err) {
       // Named like a failure before the stream (`error.type` = the client-facing code), so
       // `llm_calls.error_type` tells a broken upstream stream from a timeout or a budget cut.
-      error = err instanceof GatewayError ? { type: err.clientCode ?? err.code, message: err.message, code: err.code } : { type: 'stream_failed', message: 'stream failed' };
+      error = err instanceof GatewayError ? { type: errorTypeOf(err), message: err.message, code: err.code } : { type: 'stream_failed', message: 'stream failed' };
       throw err;
     } finally {
       if (!completed && error === undefined && !opts.clientGone()) error = { type: 'stream_abandoned', message: 'stream abandoned' };

@@ -1,7 +1,7 @@
 import { type Span, SpanKind, SpanStatusCode, type Tracer, context, defaultTextMapSetter, trace } from '@opentelemetry/api';
 import type { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError, errorTypeOf } from '../errors.js';
 import type { Cancellation } from '../pipeline/cancellation.js';
 import type { AttrValue, RequestCtx, Target } from '../pipeline/context.js';
 import type { StreamSummary } from '../pipeline/outcome.js';
@@ -116,7 +116,7 @@ function endFailed(span: Span, err: unknown, signal: Cancellation, clientSignal:
   const ge = err instanceof GatewayError ? err : undefined;
   const outcome: AttemptOutcome = clientSignal.aborted ? 'client_gone' : (cancelled ?? 'error');
   span.setAttribute(SLUICE.ATTEMPT_OUTCOME, outcome);
-  span.setAttribute(ATTR.ERROR_TYPE, outcome === 'deadline' ? 'deadline_exceeded' : (ge?.clientCode ?? ge?.code ?? 'error'));
+  span.setAttribute(ATTR.ERROR_TYPE, outcome === 'deadline' ? 'deadline_exceeded' : (ge ? errorTypeOf(ge) : 'error'));
   if (ge) span.setAttribute(SLUICE.ERROR_CODE, outcome === 'deadline' ? 'GW_DEADLINE_EXCEEDED' : ge.code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: outcome === 'deadline' ? 'request deadline exceeded' : (ge?.message ?? 'upstream call failed') });
   span.end();

@@ -7,7 +7,7 @@ import { RaceLost, raceWithHedges } from './hedge-race.js';
 import type { RoutePlan } from './route-plan.js';
 import { deadlineExceeded, noHealthyTarget } from './routing-errors.js';
 import type { TargetRegistry } from './target-registry.js';
-import type { GatewayError } from '../errors.js';
+import { type GatewayError, errorTypeOf } from '../errors.js';
 import type { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx } from '../pipeline/context.js';
 import type { Outcome } from '../pipeline/outcome.js';
@@ -105,7 +105,7 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
     if (aborted === 'client' || ctx.cancel.aborted) throw error;
     if (aborted === 'cancelled') return;
     lastError = error;
-    rec.reason ??= error.clientCode ?? error.code;
+    rec.reason ??= errorTypeOf(error);
     const t = tried.get(run.index) ?? { attempts: 0, retriable: false, notBeforeMs: 0 };
     tried.set(run.index, t);
     t.attempts++;

@@ -1,7 +1,7 @@
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
 import type { TelemetrySection } from '../config/sections/telemetry.js';
-import type { GatewayError } from '../errors.js';
+import { type GatewayError, errorTypeOf } from '../errors.js';
 import type { RequestCtx } from '../pipeline/context.js';
 import type { Outcome } from '../pipeline/outcome.js';
 import { setResponseAttributes } from '../routing/attempt.js';
@@ -53,7 +53,7 @@ export async function finishRequestSpan(
   }
   span.setAttribute(ATTR.HTTP_RESPONSE_STATUS_CODE, httpStatus);
   span.setAttribute(SLUICE.STATUS_CODE, httpStatus);
-  const failure = error ? { type: error.clientCode ?? error.code, message: error.message, code: error.code } : streamError;
+  const failure = error ? { type: errorTypeOf(error), message: error.message, code: error.code } : streamError;
   if (failure) {
     span.setAttribute(ATTR.ERROR_TYPE, failure.type);
     if (failure.code) span.setAttribute(SLUICE.ERROR_CODE, failure.code);
