@@ -9,6 +9,7 @@ import { SLUICE } from '../../collector/src/model/semconv.js';
 import { parseJsonObject } from './http/parse-json-body.js';
 import { readRequestBody } from './http/read-request-body.js';
 import { relayJson, relayStream } from './http/relay.js';
+import { relayMessage, relayMessageStream } from './http/relay-messages.js';
 import { sendError } from './http/render-error.js';
 import { requestIdFrom } from './http/request-id.js';
 import type { ApiFlavor, Identity, Operation, RequestCtx } from './pipeline/context.js';
@@ -18,7 +19,9 @@ import { orderedStages, type StageSlot } from './pipeline/slots.js';
 import { type Stage, type Terminal, compose } from './pipeline/stage.js';
 import { createBasicRouter } from './routing/basic-router.js';
 import { resolveModel } from './routing/resolve-model.js';
-import { validateChatRequest, validateEmbeddingsRequest } from './schemas/validate-request.js';
+import { modelNotFound } from './routing/router.js';
+import { countMessageTokens } from './anthropic-front/count-tokens.js';
+import { canonicalRequest } from './schemas/canonical-request.js';
 import { finishRequestSpan } from './telemetry/finish-request-span.js';
 import { requestAttributes } from './telemetry/request-attributes.js';
 import type { GatewayTelemetry } from './telemetry/tracer-provider.js';
@@ -74,6 +77,8 @@ export interface GatewayApp {
 const ROUTES: Record<string, { method: string; api: ApiFlavor; op?: Operation }> = {
   '/v1/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
   '/chat/completions': { method: 'POST', api: 'openai', op: 'chat' },
+  '/v1/messages': { method: 'POST', api: 'anthropic', op: 'chat' },
+  '/v1/messages/count_tokens': { method: 'POST', api: 'anthropic' },
   '/v1/embeddings': { method: 'POST', api: 'openai', op: 'embeddings' },
   '/embeddings': { method: 'POST', api: 'openai', op: 'embeddings' },
   '/v1/models': { method: 'GET', api: 'openai' },
@@ -129,8 +134,7 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
     let error: GatewayError | undefined;
     try {
       if (!accepting) throw new GatewayError('GW_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance', { retryAfterMs: 1000 });
-      const body = parseJsonObject(await readRequestBody(req, config.server.maxBodyBytes));
-      const { model, stream } = op === 'chat' ? validateChatRequest(body) : { ...validateEmbeddingsRequest(body), stream: false };
+      const { body, model, stream } = canonicalRequest(api, op, parseJsonObject(await readRequestBody(req, config.server.maxBodyBytes)));
       span.updateName(`${op} ${model}`);
       ctx = {
         requestId, api, operation: op, path: req.url ?? '', headers: req.headers, config, cancel,
@@ -142,7 +146,10 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       Object.assign(ctx.attrs, requestAttributes(ctx));
       outcome = await pipeline(ctx);
       const headers = { ...baseHeaders, ...ctx.responseHeaders };
-      if (outcome.kind === 'json') relayJson(res, outcome, headers);
+      if (api === 'anthropic') {
+        if (outcome.kind === 'json') relayMessage(res, outcome, headers, model);
+        else await relayMessageStream(res, outcome, headers, model);
+      } else if (outcome.kind === 'json') relayJson(res, outcome, headers);
       else await relayStream(res, outcome, headers);
     } catch (err) {
       error = toGatewayError(err);
@@ -161,14 +168,35 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
 
   async function handleModels(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const { config } = snap;
+    // Anthropic's SDK sends `anthropic-version` on every call: it gets Anthropic's list shape.
+    const api: ApiFlavor = req.headers['anthropic-version'] === undefined ? 'openai' : 'anthropic';
     try {
       const identity = features.authenticate ? await features.authenticate(req.headers, config) : undefined;
       const names = features.visibleModels ? features.visibleModels(identity, config) : Object.keys(config.models);
       const created = Math.floor(Date.now() / 1000);
+      if (api === 'anthropic') {
+        const createdAt = new Date(created * 1000).toISOString();
+        const data = names.map((id) => ({ type: 'model', id, display_name: id, created_at: createdAt }));
+        sendJson(res, 200, { data, has_more: false, first_id: names[0] ?? null, last_id: names.at(-1) ?? null }, requestId);
+        return;
+      }
       const data = names.map((id) => ({ id, object: 'model', created, owned_by: ownerOf(config, id) }));
       sendJson(res, 200, { object: 'list', data }, requestId);
     } catch (err) {
-      sendError(res, toGatewayError(err), 'openai', { 'x-request-id': requestId });
+      sendError(res, toGatewayError(err), api, { 'x-request-id': requestId });
+    }
+  }
+
+  /** Anthropic's token counting: authenticated and validated like a call, answered by the gateway itself. */
+  async function handleCountTokens(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const { config } = snap;
+    try {
+      if (features.authenticate) await features.authenticate(req.headers, config);
+      const { model, input_tokens } = countMessageTokens(parseJsonObject(await readRequestBody(req, config.server.maxBodyBytes)));
+      if (!resolveModel(config, model)) throw modelNotFound(model);
+      sendJson(res, 200, { input_tokens }, requestId);
+    } catch (err) {
+      sendError(res, toGatewayError(err), 'anthropic', { 'x-request-id': requestId });
     }
   }
 
@@ -198,6 +226,7 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
         return sendError(res, new GatewayError('GW_METHOD_NOT_ALLOWED', `method ${req.method} is not allowed on ${path}; use ${route.method}`), route.api, { 'x-request-id': requestId });
       }
       if (route.op) return handleLlm(req, res, route.api, route.op, requestId);
+      if (path === '/v1/messages/count_tokens') return handleCountTokens(req, res, requestId);
       if (path.endsWith('/models')) return handleModels(req, res, requestId);
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' }, requestId);
       return handleReady(res, requestId);

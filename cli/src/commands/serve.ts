@@ -41,11 +41,12 @@ export async function runServe(argv: string[]): Promise<number> {
   const lines = [
     `sluice gateway listening on ${gw.url}`,
     `  OpenAI API:  ${gw.url}/v1  (POST /v1/chat/completions, /v1/embeddings, GET /v1/models)`,
+    `  Anthropic:   ${gw.url}  (POST /v1/messages, /v1/messages/count_tokens)`,
     `  MCP:         ${gw.url}/mcp (federated: ${cfg.mcp.upstreams.map((u) => u.name).join(', ') || 'no upstreams'})  ${gw.url}/mcp/servers/{name}`,
     `  health:      ${gw.url}/healthz  ${gw.url}/readyz`,
     ...(gw.collector ? [`  collector:   ${gw.collector.url}/v1/traces  (store: ${gw.collector.store.info.mode} ${gw.collector.store.info.location})`] : []),
     `  models:      ${Object.keys(cfg.models).join(', ')}`,
-    `  providers:   ${cfg.providers.map((p) => `${p.name} (${p.kind}${p.baseUrl ? ` ${p.baseUrl}` : ''})`).join(', ')}`,
+    `  providers:   ${cfg.providers.map((p) => `${p.name} (${p.kind}${p.api ? ` ${p.api} API` : ''}${p.baseUrl ? ` ${p.baseUrl}` : ''})`).join(', ')}`,
     `  config:      ${configPath ?? 'built-in default (no sluice.yaml)'}`,
     `  data dir:    ${cfg.server.dataDir}`,
   ];

@@ -88,6 +88,8 @@ export const SLUICE = {
   ATTEMPT_WAIT_MS: 'sluice.attempt.wait_ms',
   /** On a CLIENT attempt span: true when started as a TTFT hedge. */
   ATTEMPT_HEDGE: 'sluice.attempt.hedge',
+  /** On a CLIENT attempt span: request fields the provider's API has no place for, left out. */
+  DROPPED_PARAMS: 'sluice.attempt.dropped_params',
   /** Routing rule that chose the targets, and the strategy that ordered them. */
   ROUTING_RULE: 'sluice.routing.rule',
   ROUTING_STRATEGY: 'sluice.routing.strategy',

@@ -35,6 +35,19 @@ describe('config loading', () => {
     expect(r.ok ? [] : r.issues).toEqual([{ path: 'models.m.targets.0.provider', message: 'unknown provider "q"' }]);
   });
 
+  it('takes api only on sim providers, and refuses an Anthropic provider as the embeddings upstream', () => {
+    const r = parseConfig({
+      providers: [{ name: 'a', kind: 'anthropic', api: 'anthropic' }, { name: 's', kind: 'sim', api: 'anthropic' }],
+      cache: { semantic: { embeddings: { provider: 's', model: 'sim-embed' } } },
+    });
+    expect(r.ok ? [] : r.issues).toEqual([
+      { path: 'providers.0.api', message: 'only a sim provider takes api; kind anthropic fixes its wire API' },
+      { path: 'cache.semantic.embeddings.provider', message: 'provider "s" speaks Anthropic Messages, which has no embeddings API' },
+    ]);
+    const unknown = parseConfig({ cache: { semantic: { embeddings: { provider: 'nope', model: 'e' } } } });
+    expect(unknown.ok ? [] : unknown.issues).toEqual([{ path: 'cache.semantic.embeddings.provider', message: 'unknown provider "nope"' }]);
+  });
+
   it('reports YAML syntax errors with line and column', () => {
     const r = parseConfigText('server:\n  port: 8080\n  host: [oops\n');
     expect(r.ok).toBe(false);
@@ -68,14 +81,15 @@ describe('config loading', () => {
 
   it('the default config serves the simulator, and adds providers whose keys are in the environment', () => {
     const bare = parseConfig(defaultConfigInput({}));
-    expect(bare.ok && Object.keys(bare.config.models)).toEqual(['sim-fast', 'sim-realistic', 'sim-embed']);
-    const withKeys = parseConfig(defaultConfigInput({ OPENAI_API_KEY: 'sk-x', OLLAMA_BASE_URL: 'http://127.0.0.1:11434/' }));
+    expect(bare.ok && Object.keys(bare.config.models)).toEqual(['sim-fast', 'sim-realistic', 'sim-embed', 'sim-claude']);
+    const withKeys = parseConfig(defaultConfigInput({ OPENAI_API_KEY: 'sk-x', ANTHROPIC_API_KEY: 'sk-ant-x', OLLAMA_BASE_URL: 'http://127.0.0.1:11434/' }));
     expect(withKeys.ok).toBe(true);
     if (!withKeys.ok) return;
-    expect(withKeys.config.providers.map((p) => p.name)).toEqual(['sim', 'openai', 'ollama']);
-    expect(withKeys.config.providers[2].baseUrl).toBe('http://127.0.0.1:11434/v1');
+    expect(withKeys.config.providers.map((p) => [p.name, p.kind])).toEqual([['sim', 'sim'], ['sim-anthropic', 'sim'], ['openai', 'openai'], ['anthropic', 'anthropic'], ['ollama', 'openai']]);
+    expect(withKeys.config.providers[4].baseUrl).toBe('http://127.0.0.1:11434/v1');
     expect(withKeys.config.models['gpt-4o-mini'].targets[0].provider).toBe('openai');
-    expect(JSON.stringify(withKeys.config)).not.toContain('sk-x');
+    expect(withKeys.config.models['claude-sonnet-4-5'].targets[0].provider).toBe('anthropic');
+    expect(JSON.stringify(withKeys.config)).not.toMatch(/sk-x|sk-ant-x/);
   });
 
   it('a secret written into the file is refused with what belongs there instead', () => {

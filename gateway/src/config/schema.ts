@@ -9,6 +9,7 @@ import { GuardrailsSectionSchema } from './sections/guardrails.js';
 import { ModelsSectionSchema } from './sections/models.js';
 import { PoliciesSectionSchema } from './sections/policies.js';
 import { ProvidersSectionSchema } from './sections/providers.js';
+import { providerApi } from '../upstream/provider-names.js';
 import { RateLimitsSectionSchema } from './sections/rate-limits.js';
 import { RoutingSectionSchema } from './sections/routing.js';
 import { ServerSectionSchema } from './sections/server.js';
@@ -46,6 +47,9 @@ export const ConfigSchema = z
       if (p.kind === 'azure-openai' && !p.baseUrl) {
         ctx.addIssue({ code: 'custom', path: ['providers', i, 'baseUrl'], message: `provider "${p.name}" of kind ${p.kind} needs baseUrl` });
       }
+      if (p.api !== undefined && p.kind !== 'sim') {
+        ctx.addIssue({ code: 'custom', path: ['providers', i, 'api'], message: `only a sim provider takes api; kind ${p.kind} fixes its wire API` });
+      }
     });
     for (const [model, group] of Object.entries(cfg.models)) {
       group.targets.forEach((t, i) => {
@@ -53,6 +57,13 @@ export const ConfigSchema = z
           ctx.addIssue({ code: 'custom', path: ['models', model, 'targets', i, 'provider'], message: `unknown provider "${t.provider}"` });
         }
       });
+    }
+    const embedder = cfg.cache?.semantic.embeddings;
+    if (embedder) {
+      const p = cfg.providers.find((x) => x.name === embedder.provider);
+      const path = ['cache', 'semantic', 'embeddings', 'provider'];
+      if (!p) ctx.addIssue({ code: 'custom', path, message: `unknown provider "${embedder.provider}"` });
+      else if (providerApi(p) === 'anthropic') ctx.addIssue({ code: 'custom', path, message: `provider "${p.name}" speaks Anthropic Messages, which has no embeddings API` });
     }
     // Money budgets need prices for every model they cover; downgrade targets must exist.
     for (const issue of budgetConfigIssues(cfg)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

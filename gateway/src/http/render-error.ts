@@ -5,12 +5,13 @@ import type { ApiFlavor } from '../pipeline/context.js';
 /** The error body in the caller's API schema. */
 export function errorBody(err: GatewayError, api: ApiFlavor): Record<string, unknown> {
   if (api === 'anthropic') {
-    return { type: 'error', error: { type: anthropicType(err.status), message: err.message } };
+    return { type: 'error', error: { type: anthropicErrorType(err.status), message: err.message } };
   }
   return { error: { message: err.message, type: err.type, param: err.param, code: err.clientCode } };
 }
 
-function anthropicType(status: number): string {
+/** Anthropic's `error.type` for an HTTP status. */
+export function anthropicErrorType(status: number): string {
   if (status === 400 || status === 413 || status === 404 || status === 405) return status === 404 ? 'not_found_error' : status === 413 ? 'request_too_large' : 'invalid_request_error';
   if (status === 401) return 'authentication_error';
   if (status === 403) return 'permission_error';

@@ -2,6 +2,7 @@ import { createPublicKey, type JsonWebKey as NodeJwk } from 'node:crypto';
 import { createLocalJWKSet, type JWK, type JWTVerifyGetKey } from 'jose';
 import type { JwtIssuerConfig, StaticKeyConfig } from '../config/sections/auth.js';
 import { describeSecretRef, resolveSecret, type SecretRef, type SecretSource } from '../config/secret-ref.js';
+import { isRecord } from '../schemas/json-checks.js';
 
 /**
  * Builds a local key set from an issuer's static keys: inline public PEM/JWK, or env/file
@@ -84,8 +85,4 @@ function toPublicJwk(source: string | Record<string, unknown>, where: string): J
   } catch {
     throw new Error(`${where} is not a usable public key`);
   }
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }

@@ -1,7 +1,7 @@
 import { estimateInputTokens, countTextTokens } from './count-tokens.js';
 import { timePerOutputTokenMs, usageFromOpenAi } from './usage.js';
-import type { Usage } from '../pipeline/context.js';
-import type { ChatChunk, StreamSummary } from '../pipeline/outcome.js';
+import type { RequestCtx, Usage } from '../pipeline/context.js';
+import type { ChatChunk, StreamOutcome, StreamSummary } from '../pipeline/outcome.js';
 import { GatewayError, errorTypeOf } from '../errors.js';
 
 export interface MeterOptions {
@@ -118,4 +118,11 @@ export function meterStream(source: AsyncIterable<ChatChunk>, opts: MeterOptions
     },
     summary,
   };
+}
+
+/** An upstream's chunk stream as the request's outcome, metered as it passes. */
+export function meteredStreamOutcome(ctx: RequestCtx, source: AsyncIterable<ChatChunk>, requestBody: Record<string, unknown>): StreamOutcome {
+  const { chunks, summary } = meterStream(source, { now: ctx.now, receivedAtMs: ctx.receivedAtMs, requestBody, clientGone: () => ctx.cancel.aborted });
+  const clientWantsUsage = (ctx.body.stream_options as { include_usage?: unknown } | undefined)?.include_usage === true;
+  return { kind: 'stream', status: 200, chunks, summary, clientWantsUsage };
 }

@@ -6,7 +6,8 @@ import type { Cancellation } from '../pipeline/cancellation.js';
 import type { AttrValue, RequestCtx, Target } from '../pipeline/context.js';
 import type { StreamSummary } from '../pipeline/outcome.js';
 import { usageAttributes } from '../telemetry/request-attributes.js';
-import { type AttemptResult, callOpenAiCompatible } from '../upstream/openai-call.js';
+import { callProvider } from '../upstream/call-provider.js';
+import type { AttemptResult } from '../upstream/send-request.js';
 import type { ProviderRegistry } from '../upstream/provider-registry.js';
 import { cancelKind } from './cancel-reasons.js';
 
@@ -68,15 +69,15 @@ export async function runAttempt(
   const traceHeaders: Record<string, string> = {};
   deps.propagator.inject(trace.setSpan(parent, span), traceHeaders, defaultTextMapSetter);
   const credential = deps.credentialFor?.(ctx, provider.name) ?? provider.nextKey();
-  const endpoint = ctx.operation === 'embeddings' ? 'embeddings' : 'chat/completions';
   let result: AttemptResult;
   try {
-    result = await callOpenAiCompatible(ctx, provider, target, endpoint, { signal, traceHeaders, credential });
+    result = await callProvider(ctx, provider, target, { signal, traceHeaders, credential });
   } catch (err) {
     endFailed(span, err, signal, ctx.cancel);
     throw err;
   }
   const out = result.outcome;
+  if (result.droppedParams) span.setAttribute(SLUICE.DROPPED_PARAMS, result.droppedParams);
   if (out.kind === 'json') {
     span.setAttributes(usageAttributes(out.usage, out.timing));
     setResponseAttributes(span, out.body);

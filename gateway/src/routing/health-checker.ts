@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { Cancellation } from '../pipeline/cancellation.js';
 import type { RequestCtx, Target } from '../pipeline/context.js';
-import { callOpenAiCompatible } from '../upstream/openai-call.js';
+import { callProvider } from '../upstream/call-provider.js';
 import type { AttemptDeps } from './attempt.js';
 import { resolveModel } from './resolve-model.js';
 import { effectiveRouting } from './settings.js';
@@ -62,7 +62,7 @@ export function createHealthChecker(deps: AttemptDeps, registry: TargetRegistry,
     const wasProbe = registry.peek(target.id)?.breaker.phase !== 'closed';
     const t0 = now();
     try {
-      await callOpenAiCompatible(ctx, provider, target, 'chat/completions', { signal: ctx.signal, traceHeaders: {}, credential: provider.nextKey() });
+      await callProvider(ctx, provider, target, { signal: ctx.signal, traceHeaders: {}, credential: provider.nextKey() });
       registry.succeeded(target.id, 'json', now() - t0, wasProbe, settings, settings.breaker, now());
     } catch (err) {
       registry.failed(target.id, false, settings, settings.breaker, now());

@@ -23,6 +23,9 @@ export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: n
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
 
+/** How providers word a prompt over the context window (OpenAI-compatible servers; Anthropic's "prompt is too long"). */
+const CONTEXT_OVERFLOW = /context length|context window|prompt is too long/i;
+
 interface UpstreamErrorBody {
   message?: string;
   code?: string | null;
@@ -71,7 +74,7 @@ export function classifyUpstreamStatus(
       retryable: true, provider, clientCode: 'upstream_auth_failed',
     });
   }
-  if (status === 400 && (body.code === 'context_length_exceeded' || /context length|context window/i.test(upstreamMessage))) {
+  if (status === 400 && (body.code === 'context_length_exceeded' || CONTEXT_OVERFLOW.test(upstreamMessage))) {
     return new GatewayError('GW_CONTEXT_LENGTH_EXCEEDED', upstreamMessage || `request exceeds the context window of provider ${provider}`, {
       clientCode: 'context_length_exceeded', param: body.param ?? 'messages', provider,
     });

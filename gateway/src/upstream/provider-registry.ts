@@ -2,7 +2,7 @@ import type { Pool } from 'undici';
 import type { Config } from '../config/schema.js';
 import type { ProviderConfig } from '../config/sections/providers.js';
 import { type SecretSource, resolveSecret } from '../config/secret-ref.js';
-import { genAiProviderName, providerBaseUrl } from './provider-names.js';
+import { genAiProviderName, providerApi, providerBaseUrl } from './provider-names.js';
 import type { UpstreamPools } from './pools.js';
 
 /** A provider ready to call: its pool, resolved keys and span facts. */
@@ -10,6 +10,8 @@ export interface ProviderRuntime {
   readonly name: string;
   readonly config: ProviderConfig;
   readonly genAiName: string;
+  /** The wire API it is called in. */
+  readonly api: 'openai' | 'anthropic';
   /** `https://host:port` */
   readonly origin: string;
   /** Path prefix of the base URL, without trailing slash (e.g. `/v1`). */
@@ -46,6 +48,7 @@ export function buildProviderRegistry(config: Config, pools: UpstreamPools, secr
       name: p.name,
       config: p,
       genAiName: genAiProviderName(p),
+      api: providerApi(p),
       origin: url.origin,
       basePath: url.pathname.replace(/\/+$/, ''),
       serverAddress: url.hostname,

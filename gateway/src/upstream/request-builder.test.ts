@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import type { ProviderRuntime } from './provider-registry.js';
-import { buildOpenAiRequest } from './request-builder.js';
+import { buildAnthropicRequest, buildOpenAiRequest } from './request-builder.js';
 import { classifyUpstreamStatus, parseRetryAfterMs, scrubSecrets } from './classify-error.js';
 import { parseConfig } from '../config/load.js';
 import { Cancellation } from '../pipeline/cancellation.js';
@@ -17,10 +17,10 @@ function ctx(body: Record<string, unknown>, stream = false, headers: Record<stri
   };
 }
 
-function provider(kind: 'openai' | 'azure-openai', basePath: string, extra: Record<string, unknown> = {}): ProviderRuntime {
+function provider(kind: 'openai' | 'azure-openai' | 'anthropic', basePath: string, extra: Record<string, unknown> = {}): ProviderRuntime {
   const r = parseConfig({ providers: [{ name: 'p', kind, baseUrl: `https://example.test${basePath}`, ...extra }] });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
-  return { name: 'p', config: r.config.providers[0], genAiName: 'openai', origin: 'https://example.test', basePath, serverAddress: 'example.test', serverPort: 443, pool: undefined as never, secrets: [], nextKey: () => undefined };
+  return { name: 'p', config: r.config.providers[0], genAiName: 'openai', api: kind === 'anthropic' ? 'anthropic' : 'openai', origin: 'https://example.test', basePath, serverAddress: 'example.test', serverPort: 443, pool: undefined as never, secrets: [], nextKey: () => undefined };
 }
 
 const target: Target = { id: 'p/gpt-4o', provider: 'p', upstreamModel: 'gpt-4o', weight: 1, headers: {} };
@@ -49,6 +49,19 @@ describe('upstream request building', () => {
     expect(r.headers['x-other']).toBeUndefined();
     expect(r.headers.authorization).toBeUndefined();
     expect(r.headers.traceparent).toBe('00-abc');
+  });
+
+  it('Anthropic: /messages under the base URL, x-api-key and anthropic-version, translated body, OpenAI body kept for metering', () => {
+    const c = ctx({ model: 'alias', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }], stream: true, frequency_penalty: 0.5 }, true, { authorization: 'Bearer client' });
+    const r = buildAnthropicRequest(c, provider('anthropic', '/v1', { anthropic: { defaultMaxTokens: 512 } }), target, 'sk-ant-1', { traceparent: '00-def' });
+    expect(r.path).toBe('/v1/messages');
+    expect(r.headers['x-api-key']).toBe('sk-ant-1');
+    expect(r.headers['anthropic-version']).toBe('2023-06-01');
+    expect(r.headers.authorization).toBeUndefined();
+    expect(r.headers.traceparent).toBe('00-def');
+    expect(JSON.parse(r.body)).toEqual({ model: 'gpt-4o', max_tokens: 512, stream: true, system: 'Be brief.', messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.json).toMatchObject({ model: 'gpt-4o', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+    expect(r.dropped).toEqual(['frequency_penalty']);
   });
 
   it('caps max_tokens at a per-target override', () => {

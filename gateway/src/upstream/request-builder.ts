@@ -1,4 +1,5 @@
 import type { RequestCtx, Target } from '../pipeline/context.js';
+import { chatToMessagesRequest } from './anthropic/messages-request.js';
 import type { ProviderRuntime } from './provider-registry.js';
 
 export interface UpstreamHttpRequest {
@@ -27,18 +28,63 @@ export function buildOpenAiRequest(
   credential: string | undefined,
   traceHeaders: Record<string, string>,
 ): UpstreamHttpRequest {
-  const body: Record<string, unknown> = { ...ctx.body, model: target.upstreamModel };
-  if (endpoint === 'chat/completions') {
-    if (target.maxTokensOverride !== undefined) {
-      const asked = (body.max_completion_tokens ?? body.max_tokens) as number | undefined;
-      if (asked === undefined || asked > target.maxTokensOverride) {
-        if (body.max_completion_tokens !== undefined) body.max_completion_tokens = target.maxTokensOverride;
-        else body.max_tokens = target.maxTokensOverride;
-      }
-    }
-    // Ask every streaming upstream for usage, so streams are metered from reported counts.
-    if (ctx.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  const body = endpoint === 'chat/completions' ? chatBodyFor(ctx, target) : { ...ctx.body, model: target.upstreamModel };
+  const headers = upstreamHeaders(ctx, provider, target, traceHeaders);
+  let path: string;
+  if (provider.config.kind === 'azure-openai') {
+    const version = provider.config.azure?.apiVersion ?? '2024-10-21';
+    path = `${provider.basePath}/openai/deployments/${encodeURIComponent(target.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
+    delete body.model;
+    if (credential) headers['api-key'] = credential;
+  } else {
+    path = `${provider.basePath}/${endpoint}`;
+    if (credential) headers.authorization = `Bearer ${credential}`;
   }
+  return { path, headers, body: JSON.stringify(body), json: body };
+}
+
+/** Anthropic's API version header when the provider's config names none. */
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * Builds the HTTP request for an upstream speaking Anthropic Messages (`POST {base}/messages`,
+ * `x-api-key`, `anthropic-version`). `json` stays the OpenAI-shaped body, which metering
+ * counts; `dropped` lists the fields Anthropic has no place for.
+ */
+export function buildAnthropicRequest(
+  ctx: RequestCtx,
+  provider: ProviderRuntime,
+  target: Target,
+  credential: string | undefined,
+  traceHeaders: Record<string, string>,
+): UpstreamHttpRequest & { dropped: string[] } {
+  const chat = chatBodyFor(ctx, target);
+  const settings = provider.config.anthropic;
+  const apiVersion = settings?.version ?? DEFAULT_ANTHROPIC_VERSION;
+  const { body, dropped } = chatToMessagesRequest(chat, target.upstreamModel, { defaultMaxTokens: settings?.defaultMaxTokens ?? 4096, apiVersion });
+  const headers = upstreamHeaders(ctx, provider, target, traceHeaders);
+  headers['anthropic-version'] = apiVersion;
+  if (credential) headers['x-api-key'] = credential;
+  return { path: `${provider.basePath}/messages`, headers, body: JSON.stringify(body), json: chat, dropped };
+}
+
+/** The chat body for a target: its upstream model, its max-tokens cap, usage asked of streams. */
+function chatBodyFor(ctx: RequestCtx, target: Target): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...ctx.body, model: target.upstreamModel };
+  if (target.maxTokensOverride !== undefined) {
+    const asked = (body.max_completion_tokens ?? body.max_tokens) as number | undefined;
+    if (asked === undefined || asked > target.maxTokensOverride) {
+      if (body.max_completion_tokens !== undefined) body.max_completion_tokens = target.maxTokensOverride;
+      else body.max_tokens = target.maxTokensOverride;
+    }
+  }
+  // Ask every streaming upstream for usage, so streams are metered from reported counts.
+  if (ctx.stream) body.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
+  return body;
+}
+
+/** Headers every upstream request carries: content negotiation, configured, forwarded, trace context. */
+function upstreamHeaders(ctx: RequestCtx, provider: ProviderRuntime, target: Target, traceHeaders: Record<string, string>): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: ctx.stream ? 'text/event-stream' : 'application/json',
@@ -54,15 +100,5 @@ export function buildOpenAiRequest(
     if (typeof v === 'string') headers[h] = v;
   }
   headers['x-request-id'] = ctx.requestId;
-  let path: string;
-  if (provider.config.kind === 'azure-openai') {
-    const version = provider.config.azure?.apiVersion ?? '2024-10-21';
-    path = `${provider.basePath}/openai/deployments/${encodeURIComponent(target.upstreamModel)}/${endpoint}?api-version=${encodeURIComponent(version)}`;
-    delete body.model;
-    if (credential) headers['api-key'] = credential;
-  } else {
-    path = `${provider.basePath}/${endpoint}`;
-    if (credential) headers.authorization = `Bearer ${credential}`;
-  }
-  return { path, headers, body: JSON.stringify(body), json: body };
+  return headers;
 }

@@ -15,14 +15,20 @@ const TimeoutsSchema = z
 
 /**
  * One upstream provider. `kind` picks the adapter: any OpenAI-compatible API (OpenAI,
- * vLLM, Ollama, LM Studio, …), Azure OpenAI (deployment URLs, `api-version`, `api-key`)
+ * vLLM, Ollama, LM Studio, …), Azure OpenAI (deployment URLs, `api-version`, `api-key`),
+ * Anthropic Messages (`x-api-key`, `anthropic-version`; requests and answers translated)
  * or the built-in simulator that `sluice serve` starts in-process.
  */
 export const ProviderSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
-    kind: z.enum(['openai', 'azure-openai', 'sim']),
-    /** e.g. https://api.openai.com/v1 ; for `sim`, filled in at start. */
+    kind: z.enum(['openai', 'azure-openai', 'anthropic', 'sim']),
+    /**
+     * The wire API the simulator is called in (kind `sim` only): `anthropic` sends every call
+     * through the Anthropic adapter, as a `kind: anthropic` provider would.
+     */
+    api: z.enum(['openai', 'anthropic']).optional(),
+    /** e.g. https://api.openai.com/v1 , https://api.anthropic.com/v1 ; for `sim`, filled in at start. */
     baseUrl: z.string().url().optional(),
     /** One or several keys (spread round-robin); never inline. */
     apiKey: SecretRefsSchema.optional(),
@@ -36,6 +42,15 @@ export const ProviderSchema = z
     /** `gen_ai.provider.name` on spans (defaults from `kind`). */
     providerName: z.string().optional(),
     azure: z.object({ apiVersion: z.string().default('2024-10-21') }).strict().optional(),
+    anthropic: z
+      .object({
+        /** The `anthropic-version` header. */
+        version: z.string().min(1).default('2023-06-01'),
+        /** `max_tokens` sent when the client set none (Anthropic requires one). */
+        defaultMaxTokens: z.number().int().positive().default(4096),
+      })
+      .strict()
+      .optional(),
     timeouts: TimeoutsSchema.prefault({}),
     /** Keep-alive pool size per provider origin. */
     maxConnections: z.number().int().positive().default(256),

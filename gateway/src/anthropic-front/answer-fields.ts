@@ -1,0 +1,46 @@
+import { usageFromOpenAi } from '../metering/usage.js';
+
+/**
+ * The answer fields that the JSON (`message-response.ts`) and the streamed
+ * (`message-stream.ts`) translations share, so both say the same thing.
+ */
+
+/** OpenAI finish_reason → Anthropic stop_reason. OpenAI does not say which stop sequence hit, so `stop` is always `end_turn`. */
+const STOP_REASONS: Readonly<Record<string, string>> = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  content_filter: 'refusal',
+};
+
+/** Missing or unknown finish reasons read as a natural end: an Anthropic answer always has one. */
+export const stopReasonOf = (finishReason: unknown): string =>
+  (typeof finishReason === 'string' && Object.hasOwn(STOP_REASONS, finishReason) ? STOP_REASONS[finishReason] : 'end_turn');
+
+/** The upstream id, with Anthropic's `msg_` prefix when it lacks one. */
+export const messageIdOf = (id: unknown): string => {
+  if (typeof id !== 'string' || id === '') return 'msg_unknown';
+  return id.startsWith('msg_') ? id : `msg_${id}`;
+};
+
+export interface MessageUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+}
+
+/**
+ * OpenAI usage → Anthropic usage: Anthropic counts cache reads apart from `input_tokens`, and
+ * OpenAI reports no cache writes. Missing or malformed usage → `inputTokensIfMissing` and zeros.
+ */
+export function messageUsage(raw: unknown, inputTokensIfMissing = 0): MessageUsage {
+  const usage = usageFromOpenAi(raw);
+  if (!usage) return { input_tokens: inputTokensIfMissing, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+  return {
+    input_tokens: usage.inputTokens - usage.cachedInputTokens,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: usage.cachedInputTokens,
+    output_tokens: usage.outputTokens,
+  };
+}

@@ -1,0 +1,37 @@
+import { isRecord } from '../../schemas/json-checks.js';
+
+/** OpenAI `usage` as the gateway's metering reads it (`usageFromOpenAi`). */
+export interface OpenAiUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details: { cached_tokens: number };
+  completion_tokens_details?: { reasoning_tokens: number };
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * Anthropic `usage` → OpenAI `usage`. Anthropic's `input_tokens` excludes cached input, so
+ * OpenAI's `prompt_tokens` (all input) is input + cache reads + cache writes, and
+ * `cached_tokens` the cache reads. Undefined when the counts are missing or not counts, so
+ * the caller estimates instead of charging garbage.
+ */
+export function openAiUsageOf(usage: unknown): OpenAiUsage | undefined {
+  if (!isRecord(usage)) return undefined;
+  const input = usage.input_tokens;
+  const output = usage.output_tokens;
+  if (!isCount(input) || !isCount(output)) return undefined;
+  const cacheRead = isCount(usage.cache_read_input_tokens) ? usage.cache_read_input_tokens : 0;
+  const cacheWrite = isCount(usage.cache_creation_input_tokens) ? usage.cache_creation_input_tokens : 0;
+  const prompt = input + cacheRead + cacheWrite;
+  const out: OpenAiUsage = {
+    prompt_tokens: prompt,
+    completion_tokens: output,
+    total_tokens: prompt + output,
+    prompt_tokens_details: { cached_tokens: cacheRead },
+  };
+  const details = usage.output_tokens_details;
+  if (isRecord(details) && isCount(details.thinking_tokens)) out.completion_tokens_details = { reasoning_tokens: details.thinking_tokens };
+  return out;
+}
