@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind } from '@opentelemetry/api';
 import fc from 'fast-check';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
@@ -16,6 +17,8 @@ import { createGuardrails } from './index.js';
 
 let script: string[] = [];
 let upstreamCalls = 0;
+/** The last request body the scripted upstream received. */
+let lastUpstreamBody: { messages?: unknown[] } = {};
 let upstream: Server;
 let upstreamUrl = '';
 
@@ -26,6 +29,7 @@ function startScriptedUpstream(): Promise<void> {
     req.on('end', () => {
       upstreamCalls++;
       const body = JSON.parse(raw) as { model: string; stream?: boolean };
+      lastUpstreamBody = body;
       const base = { id: 'chatcmpl-script', created: 1_700_000_000, model: body.model };
       if (!body.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
@@ -167,5 +171,50 @@ describe('guardrails through the gateway', () => {
     expect(JSON.stringify([guarded?.attributes, guarded?.events.map((e) => e.attributes)])).not.toMatch(/jane|Italy/);
     const templated = spans.find((s) => s.attributes[ATTR.GEN_AI_REQUEST_MODEL] === 'sim-fast');
     expect(templated?.attributes[ATTR.GEN_AI_PROMPT_NAME]).toBe('sentiment-fr');
+  });
+});
+
+describe('guardrails and templates for Anthropic clients (/v1/messages)', () => {
+  const anthropic = () => new Anthropic({ baseURL: h.gw.url, apiKey: 'unused', maxRetries: 0 });
+
+  it('masks across stream events read by the Anthropic SDK, and masks the request going upstream', async () => {
+    script = ['Contact ja', 'ne.doe@exa', 'mple.com or call +44 20 79', '46 0958 in It', 'aly.'];
+    const final = await anthropic()
+      .messages.stream({ model: 'scripted', max_tokens: 64, messages: [{ role: 'user', content: 'I am bob@example.org' }] })
+      .finalMessage();
+    expect(final.content).toEqual([{ type: 'text', text: 'Contact [EMAIL] or call [PHONE] in [LOCATION].' }]);
+    expect(lastUpstreamBody.messages).toEqual([{ role: 'user', content: 'I am [EMAIL]' }]);
+    const json = await anthropic().messages.create({ model: 'scripted', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    expect(json.content).toEqual([{ type: 'text', text: 'Contact [EMAIL] or call [PHONE] in [LOCATION].' }]);
+  });
+
+  it('a refused request is an Anthropic invalid_request_error; a mid-stream reject an error event', async () => {
+    const before = upstreamCalls;
+    const err = await anthropic()
+      .messages.create({ model: 'scripted', max_tokens: 64, messages: [{ role: 'user', content: 'my key is AKIAIOSFODNN7EXAMPLE' }] })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect((err as InstanceType<typeof Anthropic.BadRequestError>).error).toMatchObject({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('Rejected due to inappropriate content') } });
+    expect(upstreamCalls).toBe(before);
+
+    script = ['Here is what you asked for. ', 'The key is AKIAIOS', 'FODNN7EXAMPLE, keep it safe.'];
+    let text = '';
+    const stream = anthropic().messages.stream({ model: 'scripted', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] });
+    stream.on('text', (t) => (text += t));
+    await expect(stream.finalMessage()).rejects.toThrow(/Rejected due to inappropriate content/);
+    expect(text).toContain('Here is what you asked for.');
+    expect(text).not.toContain('AKIA');
+  });
+
+  it('the French-sentiment template reaches the upstream before the translated system prompt', async () => {
+    await fetch(`${h.sim.url}/_sim/reset`, { method: 'POST' });
+    await anthropic().messages.create({ model: 'sim-fast', max_tokens: 16, system: 'Be terse.', messages: [{ role: 'user', content: 'Ce film était magnifique !' }] });
+    const log = (await (await fetch(`${h.sim.url}/_sim/requests?limit=5`)).json()) as { requests: Array<{ path: string; body: { messages: unknown[] } }> };
+    const sent = log.requests.find((r) => r.path.endsWith('/chat/completions'));
+    expect(sent?.body.messages).toEqual([
+      { role: 'system', content: SENTIMENT },
+      { role: 'system', content: 'Be terse.' },
+      { role: 'user', content: 'Ce film était magnifique !' },
+    ]);
   });
 });
