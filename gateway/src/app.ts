@@ -5,14 +5,14 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import type { SecretSource } from './config/secret-ref.js';
 import { GatewayError, toGatewayError } from './errors.js';
-import { SLUICE } from '../../collector/src/model/semconv.js';
 import { parseJsonObject } from './http/parse-json-body.js';
 import { readRequestBody } from './http/read-request-body.js';
 import { relayJson, relayStream } from './http/relay.js';
 import { relayMessage, relayMessageStream } from './http/relay-messages.js';
 import { sendError } from './http/render-error.js';
 import { requestIdFrom } from './http/request-id.js';
-import type { ApiFlavor, Identity, Operation, RequestCtx } from './pipeline/context.js';
+import type { IdentifyCaller } from './identity/identify-stage.js';
+import type { ApiFlavor, AttrValue, Identity, Operation, RequestCtx } from './pipeline/context.js';
 import type { Outcome } from './pipeline/outcome.js';
 import { Cancellation } from './pipeline/cancellation.js';
 import { orderedStages, type StageSlot } from './pipeline/slots.js';
@@ -23,7 +23,7 @@ import { modelNotFound } from './routing/router.js';
 import { countMessageTokens } from './anthropic-front/count-tokens.js';
 import { canonicalRequest } from './schemas/canonical-request.js';
 import { finishRequestSpan } from './telemetry/finish-request-span.js';
-import { requestAttributes } from './telemetry/request-attributes.js';
+import { arrivalAttributes, requestAttributes } from './telemetry/request-attributes.js';
 import type { GatewayTelemetry } from './telemetry/tracer-provider.js';
 import type { UpstreamPools } from './upstream/pools.js';
 import { type ProviderRegistry, buildProviderRegistry } from './upstream/provider-registry.js';
@@ -45,6 +45,12 @@ export interface GatewayFeatures {
   stages?: Partial<Record<StageSlot, Stage>>;
   /** Replaces the basic ordered-failover router. */
   terminal?: (deps: AttemptDeps) => Terminal;
+  /**
+   * Establishes the caller of an LLM request from its headers before the body is read, so a
+   * stranger's body is never read or parsed: records the outcome in `attrs` (span attributes)
+   * and throws 401/503 to refuse. Sets `ctx.identity` for the stages.
+   */
+  admit?: IdentifyCaller;
   /** Establishes identity for non-pipeline endpoints (`/v1/models`, `/v1/budgets`). */
   authenticate?: (headers: IncomingMessage['headers'], config: Config) => Promise<Identity | undefined>;
   visibleModels?: (identity: Identity | undefined, config: Config) => string[];
@@ -129,21 +135,25 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
     const parentCtx = deps.telemetry.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
     const span = deps.telemetry.tracer.startSpan(`${op} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, parentCtx);
     const baseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    const path = req.url ?? '';
+    const attrs: Record<string, AttrValue> = arrivalAttributes({ requestId, api, operation: op, path, headers: req.headers });
     let ctx: RequestCtx | undefined;
     let outcome: Outcome | undefined;
     let error: GatewayError | undefined;
     try {
       if (!accepting) throw new GatewayError('GW_SHUTTING_DOWN', 'the gateway is shutting down; retry on another instance', { retryAfterMs: 1000 });
+      // Who is calling comes first: an unauthenticated body is never read.
+      const identity = features.admit ? await features.admit(req.headers, config, attrs) : undefined;
       const { body, model, stream } = canonicalRequest(api, op, parseJsonObject(await readRequestBody(req, config.server.maxBodyBytes)));
       span.updateName(`${op} ${model}`);
       ctx = {
-        requestId, api, operation: op, path: req.url ?? '', headers: req.headers, config, cancel,
+        requestId, api, operation: op, path, headers: req.headers, config, cancel,
         get signal() {
           return cancel.signal;
         },
-        receivedAtMs, now: deps.now, body, model, stream, attrs: {}, events: [], responseHeaders: {}, span,
+        receivedAtMs, now: deps.now, body, model, stream, identity, attrs, events: [], responseHeaders: {}, span,
       };
-      Object.assign(ctx.attrs, requestAttributes(ctx));
+      Object.assign(attrs, requestAttributes(ctx));
       outcome = await pipeline(ctx);
       const headers = { ...baseHeaders, ...ctx.responseHeaders };
       if (api === 'anthropic') {
@@ -153,9 +163,9 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       else await relayStream(res, outcome, headers);
     } catch (err) {
       error = toGatewayError(err);
-      // Refused before the request was understood (unreadable body, bad JSON, 413): the
-      // span still carries the id the client got back, so the refusal can be looked up.
-      if (!ctx) span.setAttribute(SLUICE.REQUEST_ID, requestId);
+      // Refused before the request was understood (no credentials, unreadable body, bad
+      // JSON, 413): the span still carries what was known, the id the client got back included.
+      if (!ctx) span.setAttributes(attrs);
       if (error.code === 'GW_INTERNAL') deps.logger.error({ err, requestId }, 'request failed');
       sendError(res, error, api, { ...baseHeaders, ...(ctx?.responseHeaders ?? {}) });
       if (error.code === 'GW_BODY_TOO_LARGE') res.once('finish', () => req.destroy());

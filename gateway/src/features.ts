@@ -45,8 +45,9 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
   const mcp = createWiredMcpGateway({ config: deps.config, identity, budgets, guardrails, tracer: deps.tracer, logger: deps.logger, now: deps.now, secrets: deps.secrets });
   let routing: ReturnType<typeof createRoutingEngine> | undefined;
   const features: GatewayFeatures = {
+    // Identification runs before the body is read (admit), the rest as stages.
+    admit: identity.admit,
     stages: {
-      identify: identity.identify,
       authorize: identity.authorize,
       template: guardrails.template,
       guardRequest: guardrails.guardRequest,
@@ -92,6 +93,8 @@ export function mergeFeatures(base: GatewayFeatures, extra: GatewayFeatures | un
   return {
     ...base,
     ...extra,
+    // A custom identify stage replaces the built-in identification (which runs as admit).
+    admit: extra.admit ?? (extra.stages?.identify ? undefined : base.admit),
     stages: { ...base.stages, ...extra.stages },
     getRoutes: { ...base.getRoutes, ...extra.getRoutes },
     readiness: [...(base.readiness ?? []), ...(extra.readiness ?? [])],

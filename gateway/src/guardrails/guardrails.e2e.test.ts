@@ -28,7 +28,7 @@ function startScriptedUpstream(): Promise<void> {
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
     req.on('end', () => {
       upstreamCalls++;
-      const body = JSON.parse(raw) as { model: string; stream?: boolean };
+      const body = JSON.parse(raw) as { model: string; stream?: boolean; messages?: unknown[] };
       lastUpstreamBody = body;
       const base = { id: 'chatcmpl-script', created: 1_700_000_000, model: body.model };
       if (!body.stream) {

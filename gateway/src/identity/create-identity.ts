@@ -6,7 +6,7 @@ import type { Stage } from '../pipeline/stage.js';
 import { canUseModel, canUseTool, visibleModels } from './access.js';
 import { authenticate } from './authenticate.js';
 import { authorizeStage } from './authorize-stage.js';
-import { identifyStage } from './identify-stage.js';
+import { type IdentifyCaller, identifyCaller, identifyStage } from './identify-stage.js';
 import type { IdentityLogger } from './identity-logger.js';
 import { createJwtAuthenticator } from './jwt-auth.js';
 import type { Decision } from './policy-evaluate.js';
@@ -26,6 +26,8 @@ export interface IdentityDeps {
 /** Identity and access for one gateway process; every function reads the config it is given. */
 export interface IdentityService {
   identify: Stage;
+  /** The identify step before the body is read (what `GatewayFeatures.admit` takes). */
+  admit: IdentifyCaller;
   authorize: Stage;
   authenticate(headers: IncomingHttpHeaders, config: Config): Promise<Identity>;
   canUseModel(identity: Identity, model: string, config: Config): Decision;
@@ -60,6 +62,7 @@ export function createIdentity(deps: IdentityDeps): IdentityService {
     providerKeyFor(identity, provider, config, secrets, (spread = (spread + 1) % 1_000_000));
   return {
     identify: identifyStage({ authenticate: auth }),
+    admit: identifyCaller({ authenticate: auth }),
     authorize: authorizeStage(),
     authenticate: auth,
     canUseModel,

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SLUICE } from '../../../collector/src/model/semconv.js';
+import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
 import { type Harness, eventually, inMemoryTelemetry, SIM_TEST_KEY, simConfig, startHarness } from '../../test/harness.js';
 import type { ConfigInput } from '../config/schema.js';
 import { processSecretSource } from '../config/secret-ref.js';
@@ -78,7 +78,8 @@ beforeAll(async () => {
       logger,
       telemetry,
       features: {
-        stages: { identify: identity.identify, authorize: identity.authorize },
+        admit: identity.admit,
+        stages: { authorize: identity.authorize },
         authenticate: (headers, config) => identity.authenticate(headers, config),
         visibleModels: (who, config) => (who === undefined ? [] : identity.visibleModels(who, config)),
         credentialFor: (ctx, provider) => identity.credentialFor(ctx, provider),
@@ -98,6 +99,27 @@ describe('identity end to end (openai SDK against the real gateway)', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="sluice"');
     expect(((await res.json()) as { error: { type: string } }).error.type).toBe('authentication_error');
+  });
+
+  it('authenticates before reading the body: a stranger gets 401 for a malformed or oversized body too, and a span says why', async () => {
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${h.gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'stranger-1', ...headers }, body });
+    expect((await post('{"model": "sim-fast", "messages": [')).status).toBe(401);
+    expect((await post('{"model": "sim-fast", "messages": [', { authorization: 'Bearer sk-sluice-wrong' })).status).toBe(401);
+    expect((await post(`{"pad": "${'x'.repeat(11 * 1024 * 1024)}"}`)).status).toBe(401);
+    // With a key, the same malformed body is the caller's mistake to hear about.
+    expect((await post('{"model": "sim-fast", "messages": [', { authorization: `Bearer ${QA_KEY}` })).status).toBe(400);
+    const refused = (s: { attributes: Record<string, unknown> }) =>
+      s.attributes[SLUICE.REQUEST_ID] === 'stranger-1' && s.attributes[SLUICE.AUTH_METHOD] === 'virtual-key' && s.attributes[SLUICE.AUTHZ_DECISION] === 'deny';
+    const span = (await eventually(() => telemetry.spans(), (all) => all.some(refused))).find(refused);
+    expect(span?.attributes).toMatchObject({
+      [ATTR.GEN_AI_OPERATION_NAME]: 'chat',
+      [SLUICE.API]: 'openai',
+      [ATTR.HTTP_ROUTE]: '/v1/chat/completions',
+      [SLUICE.AUTHZ_DECISION]: 'deny',
+      [SLUICE.AUTHZ_RULE]: 'authentication',
+      [SLUICE.STATUS_CODE]: 401,
+    });
   });
 
   it('a bad key is an AuthenticationError with the reason', async () => {

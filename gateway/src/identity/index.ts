@@ -5,7 +5,7 @@ export { createJwtAuthenticator, type JwtAuthDeps, type JwtAuthenticator } from 
 export { canUseModel, canUseTool, visibleModels } from './access.js';
 export type { Decision, Resource } from './policy-evaluate.js';
 export { providerKeyFor, allTeamProviderKeys } from './provider-keys.js';
-export { identifyStage, type IdentifyDeps } from './identify-stage.js';
+export { identifyCaller, identifyStage, type IdentifyCaller, type IdentifyDeps } from './identify-stage.js';
 export { authorizeStage } from './authorize-stage.js';
 export { setIdentityAttrs, setDecisionAttrs } from './identity-attrs.js';
 export { describeIdentity } from './identity-builder.js';

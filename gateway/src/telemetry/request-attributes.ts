@@ -1,18 +1,43 @@
 import { ATTR, SLUICE } from '../../../collector/src/model/semconv.js';
-import type { AttrValue, CallTiming, RequestCtx, Usage } from '../pipeline/context.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApiFlavor, AttrValue, CallTiming, Operation, RequestCtx, Usage } from '../pipeline/context.js';
 
-/** Span attributes known when the request arrives (sampling-relevant ones included). */
+/** What is known of an LLM request from its line and headers, before its body is read. */
+export interface Arrival {
+  requestId: string;
+  api: ApiFlavor;
+  operation: Operation;
+  path: string;
+  headers: IncomingHttpHeaders;
+}
+
+/**
+ * Span attributes known when the request arrives, from its line and headers: every LLM
+ * request's span has them, also one refused before its body was read (unauthenticated,
+ * unreadable), so refusals are counted by route and API like any call.
+ */
+export function arrivalAttributes(a: Arrival): Record<string, AttrValue> {
+  const out: Record<string, AttrValue> = {
+    [ATTR.GEN_AI_OPERATION_NAME]: a.operation,
+    [ATTR.HTTP_REQUEST_METHOD]: 'POST',
+    [ATTR.HTTP_ROUTE]: a.path,
+    [SLUICE.REQUEST_ID]: a.requestId,
+    [SLUICE.API]: a.api,
+    [SLUICE.ROUTE]: a.path,
+  };
+  const conv = header(a.headers, 'x-sluice-conversation-id') ?? header(a.headers, 'x-sluice-run-id');
+  if (conv) out[ATTR.GEN_AI_CONVERSATION_ID] = conv.slice(0, 256);
+  const run = header(a.headers, 'x-sluice-run-id');
+  if (run) out[SLUICE.RUN_ID] = run.slice(0, 256);
+  const scenario = header(a.headers, 'x-sluice-scenario');
+  if (scenario) out[SLUICE.SCENARIO] = scenario.slice(0, 256);
+  return out;
+}
+
+/** Span attributes of the request body (sampling-relevant ones included). */
 export function requestAttributes(ctx: RequestCtx): Record<string, AttrValue> {
   const b = ctx.body;
-  const a: Record<string, AttrValue> = {
-    [ATTR.GEN_AI_OPERATION_NAME]: ctx.operation,
-    [ATTR.GEN_AI_REQUEST_MODEL]: ctx.model,
-    [ATTR.HTTP_REQUEST_METHOD]: 'POST',
-    [ATTR.HTTP_ROUTE]: ctx.path,
-    [SLUICE.REQUEST_ID]: ctx.requestId,
-    [SLUICE.API]: ctx.api,
-    [SLUICE.ROUTE]: ctx.path,
-  };
+  const a: Record<string, AttrValue> = { [ATTR.GEN_AI_REQUEST_MODEL]: ctx.model };
   if (ctx.stream) a[ATTR.GEN_AI_REQUEST_STREAM] = true;
   const maxTokens = b.max_completion_tokens ?? b.max_tokens;
   if (typeof maxTokens === 'number') a[ATTR.GEN_AI_REQUEST_MAX_TOKENS] = maxTokens;
@@ -20,17 +45,11 @@ export function requestAttributes(ctx: RequestCtx): Record<string, AttrValue> {
   if (typeof b.top_p === 'number') a[ATTR.GEN_AI_REQUEST_TOP_P] = b.top_p;
   if (typeof b.seed === 'number') a[ATTR.GEN_AI_REQUEST_SEED] = b.seed;
   if (typeof b.n === 'number' && b.n !== 1) a[ATTR.GEN_AI_REQUEST_CHOICE_COUNT] = b.n;
-  const conv = header(ctx, 'x-sluice-conversation-id') ?? header(ctx, 'x-sluice-run-id');
-  if (conv) a[ATTR.GEN_AI_CONVERSATION_ID] = conv.slice(0, 256);
-  const run = header(ctx, 'x-sluice-run-id');
-  if (run) a[SLUICE.RUN_ID] = run.slice(0, 256);
-  const scenario = header(ctx, 'x-sluice-scenario');
-  if (scenario) a[SLUICE.SCENARIO] = scenario.slice(0, 256);
   return a;
 }
 
-function header(ctx: RequestCtx, name: string): string | undefined {
-  const v = ctx.headers[name];
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name];
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
