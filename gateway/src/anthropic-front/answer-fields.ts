@@ -1,4 +1,5 @@
 import { usageFromOpenAi } from '../metering/usage.js';
+import { isRecord } from '../schemas/json-checks.js';
 
 /**
  * The answer fields that the JSON (`message-response.ts`) and the streamed
@@ -31,16 +32,26 @@ export interface MessageUsage {
 }
 
 /**
- * OpenAI usage → Anthropic usage: Anthropic counts cache reads apart from `input_tokens`, and
- * OpenAI reports no cache writes. Missing or malformed usage → `inputTokensIfMissing` and zeros.
+ * Canonical usage → Anthropic usage. OpenAI's `prompt_tokens` counts all input; Anthropic
+ * counts cache reads (`cached_tokens`) and cache writes (the `cache_creation_input_tokens`
+ * extension an Anthropic provider reports; zero elsewhere) apart from `input_tokens`.
+ * Missing or malformed usage → `inputTokensIfMissing` and zeros.
  */
 export function messageUsage(raw: unknown, inputTokensIfMissing = 0): MessageUsage {
   const usage = usageFromOpenAi(raw);
   if (!usage) return { input_tokens: inputTokensIfMissing, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+  const uncached = usage.inputTokens - usage.cachedInputTokens;
+  // Capped like cached_tokens: a part of the prompt, never more than what is left of it.
+  const cacheWrites = Math.min(cacheWritesOf(raw), uncached);
   return {
-    input_tokens: usage.inputTokens - usage.cachedInputTokens,
-    cache_creation_input_tokens: 0,
+    input_tokens: uncached - cacheWrites,
+    cache_creation_input_tokens: cacheWrites,
     cache_read_input_tokens: usage.cachedInputTokens,
     output_tokens: usage.outputTokens,
   };
+}
+
+function cacheWritesOf(raw: unknown): number {
+  const writes = isRecord(raw) ? raw.cache_creation_input_tokens : undefined;
+  return typeof writes === 'number' && Number.isSafeInteger(writes) && writes > 0 ? writes : 0;
 }

@@ -6,13 +6,17 @@ import { chatCompletionToMessage } from './message-response.js';
 
 /** The fields of an Anthropic `message` the gateway answers with, typed by the SDK. */
 type GatewayMessage = Pick<Anthropic.Message, 'id' | 'type' | 'role' | 'model' | 'stop_reason' | 'stop_sequence'> & {
-  content: Array<Anthropic.ThinkingBlockParam | Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam>;
+  content: Array<Anthropic.ThinkingBlockParam | Anthropic.RedactedThinkingBlockParam | Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam>;
   usage: Pick<Anthropic.Usage, 'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>;
 };
 
-/** OpenAI fixtures typed by the OpenAI SDK, plus the DeepSeek/vLLM reasoning field. */
-type Completion = Omit<OpenAI.ChatCompletion, 'choices'> & {
-  choices: Array<Omit<OpenAI.ChatCompletion.Choice, 'message'> & { message: OpenAI.ChatCompletionMessage & { reasoning_content?: string } }>;
+/** OpenAI fixtures typed by the OpenAI SDK, plus the DeepSeek/vLLM reasoning field and LiteLLM's Anthropic extensions. */
+type ThinkingEntry = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+type Completion = Omit<OpenAI.ChatCompletion, 'choices' | 'usage'> & {
+  choices: Array<
+    Omit<OpenAI.ChatCompletion.Choice, 'message'> & { message: OpenAI.ChatCompletionMessage & { reasoning_content?: string; thinking_blocks?: ThinkingEntry[] } }
+  >;
+  usage?: OpenAI.CompletionUsage & { cache_creation_input_tokens?: number };
 };
 
 const translate = (completion: Completion, fallbackModel = 'route-model') => chatCompletionToMessage({ ...completion }, fallbackModel);
@@ -99,6 +103,40 @@ describe('chatCompletionToMessage', () => {
     expect(out.content).toEqual(expected);
   });
 
+  it('gives signed and redacted thinking_blocks back in order, before the text, in place of reasoning_content', () => {
+    const out = translate(
+      completion({
+        reasoning_content: 'First.Second.',
+        thinking_blocks: [
+          { type: 'thinking', thinking: 'First.', signature: 'sig-1' },
+          { type: 'redacted_thinking', data: 'ENCRYPTED' },
+          { type: 'thinking', thinking: 'Second.', signature: 'sig-2' },
+        ],
+        content: 'Done.',
+      }),
+    );
+    const expected: GatewayMessage['content'] = [
+      { type: 'thinking', thinking: 'First.', signature: 'sig-1' },
+      { type: 'redacted_thinking', data: 'ENCRYPTED' },
+      { type: 'thinking', thinking: 'Second.', signature: 'sig-2' },
+      { type: 'text', text: 'Done.' },
+    ];
+    expect(out.content).toEqual(expected);
+  });
+
+  it('answers a redacted-only thinking with an empty text block, and skips thinking_blocks entries it cannot read', () => {
+    expect(translate(completion({ content: null, thinking_blocks: [{ type: 'redacted_thinking', data: 'X' }] })).content).toEqual([
+      { type: 'redacted_thinking', data: 'X' },
+      { type: 'text', text: '' },
+    ]);
+    const odd = completion({ content: 'ok', reasoning_content: 'plain' });
+    odd.choices[0].message.thinking_blocks = [{ type: 'reasoning', text: 'x' }, 'sig', { type: 'redacted_thinking' }] as unknown as ThinkingEntry[];
+    expect(translate(odd).content).toEqual([
+      { type: 'thinking', thinking: 'plain', signature: '' },
+      { type: 'text', text: 'ok' },
+    ]);
+  });
+
   it('answers an empty completion with one empty text block, and shows a refusal as text', () => {
     expect(translate(completion({ content: null })).content).toEqual([{ type: 'text', text: '' }]);
     expect(translate(completion({ content: '', reasoning_content: '' })).content).toEqual([{ type: 'text', text: '' }]);
@@ -130,6 +168,25 @@ describe('chatCompletionToMessage', () => {
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
       output_tokens: 3,
+    });
+  });
+
+  it('counts cache writes apart from input_tokens, as Anthropic does', () => {
+    const usage = { prompt_tokens: 1000, completion_tokens: 5, total_tokens: 1005, prompt_tokens_details: { cached_tokens: 600 }, cache_creation_input_tokens: 300 };
+    expect(translate(completion({ content: 'x' }, 'stop', { usage })).usage).toEqual({
+      input_tokens: 100,
+      cache_creation_input_tokens: 300,
+      cache_read_input_tokens: 600,
+      output_tokens: 5,
+    });
+    // More writes than the prompt holds is a bad report: capped, so no count goes negative.
+    expect(translate(completion({ content: 'x' }, 'stop', { usage: { ...usage, cache_creation_input_tokens: 5000 } })).usage).toMatchObject({
+      input_tokens: 0,
+      cache_creation_input_tokens: 400,
+    });
+    expect(translate(completion({ content: 'x' }, 'stop', { usage: { ...usage, cache_creation_input_tokens: -3 } })).usage).toMatchObject({
+      input_tokens: 400,
+      cache_creation_input_tokens: 0,
     });
   });
 

@@ -4,9 +4,12 @@ import { type Json, isRecord } from '../schemas/json-checks.js';
 
 /**
  * An OpenAI `chat.completion` (first choice; Anthropic has no `n`) → an Anthropic `message`.
- * Content order: a `thinking` block for `reasoning_content` (signature '': OpenAI shapes carry
- * none), a text block (left out when empty and there are tool calls), then one `tool_use`
- * block per tool call. A `refusal` (OpenAI structured outputs) is shown as text.
+ * Content order: the thinking blocks, a text block (left out when empty and there are tool
+ * calls), then one `tool_use` block per tool call. Thinking comes from the `thinking_blocks`
+ * extension when the answer has it (an Anthropic provider's signed `thinking` and
+ * `redacted_thinking` blocks, in order: the client must send them back unchanged), else from
+ * `reasoning_content` as one `thinking` block with signature '' (OpenAI shapes carry none).
+ * Entries of other types are skipped. A `refusal` (OpenAI structured outputs) is shown as text.
  *
  * Tool arguments that are not a JSON object fail the answer (GW_UPSTREAM_BAD_RESPONSE), as
  * LiteLLM's Anthropic adapter does ("Failed to parse tool call arguments"): handing the client
@@ -21,10 +24,7 @@ export function chatCompletionToMessage(completion: Record<string, unknown>, fal
   const toolCalls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
   const text = textOf(message);
 
-  const content: Json[] = [];
-  if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '') {
-    content.push({ type: 'thinking', thinking: message.reasoning_content, signature: '' });
-  }
+  const content = thinkingBlocks(message);
   if (text !== '' || toolCalls.length === 0) content.push({ type: 'text', text });
   const truncated = choice.finish_reason === 'length';
   toolCalls.forEach((call, i) => content.push(toolUseBlock(call, i, truncated)));
@@ -40,6 +40,24 @@ export function chatCompletionToMessage(completion: Record<string, unknown>, fal
     usage: messageUsage(completion.usage),
   };
 }
+
+function thinkingBlocks(message: Json): Json[] {
+  const signed = Array.isArray(message.thinking_blocks) ? message.thinking_blocks.flatMap(thinkingBlock) : [];
+  if (signed.length > 0) return signed;
+  if (typeof message.reasoning_content === 'string' && message.reasoning_content !== '') {
+    return [{ type: 'thinking', thinking: message.reasoning_content, signature: '' }];
+  }
+  return [];
+}
+
+function thinkingBlock(entry: unknown): Json[] {
+  if (!isRecord(entry)) return [];
+  if (entry.type === 'thinking') return [{ type: 'thinking', thinking: stringOrEmpty(entry.thinking), signature: stringOrEmpty(entry.signature) }];
+  if (entry.type === 'redacted_thinking' && typeof entry.data === 'string') return [{ type: 'redacted_thinking', data: entry.data }];
+  return [];
+}
+
+const stringOrEmpty = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 function textOf(message: Json): string {
   const content = typeof message.content === 'string' ? message.content : '';

@@ -17,10 +17,10 @@ const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: string | nu
   model: 'gpt-4o-mini',
   choices: [{ index: 0, delta, finish_reason: finish }],
 });
-const usageChunk = (prompt: number, completion: number, cached = 0): ChatChunk => ({
+const usageChunk = (prompt: number, completion: number, cached = 0, cacheWrites?: number): ChatChunk => ({
   id: 'chatcmpl-1',
   choices: [],
-  usage: { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: { cached_tokens: cached } },
+  usage: { prompt_tokens: prompt, completion_tokens: completion, prompt_tokens_details: { cached_tokens: cached }, ...(cacheWrites === undefined ? {} : { cache_creation_input_tokens: cacheWrites }) },
 });
 
 /** The events of an SSE text, each checked to carry its event name as its `type`. */
@@ -127,6 +127,68 @@ describe('MessageStreamWriter', () => {
     ]);
   });
 
+  it('ends a thinking block with its signature and sends a redacted block whole', () => {
+    const sse = write([
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ reasoning_content: 'Let me ' }),
+      chunk({ reasoning_content: 'think.' }),
+      chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'sig-1' }] }),
+      chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: 'ENCRYPTED' }] }),
+      chunk({ reasoning_content: 'Again.' }),
+      chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'sig-2' }] }),
+      chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'sig-3' }] }),
+      chunk({ content: 'Hi.' }),
+      chunk({}, 'stop'),
+    ]);
+    expectWellFormed(sse);
+    expect(sse).toContain(
+      [
+        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"think."}}\n\n',
+        'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"sig-1"}}\n\n',
+        'event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n',
+        'event: content_block_start\ndata: {"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"ENCRYPTED"}}\n\n',
+        'event: content_block_stop\ndata: {"type":"content_block_stop","index":1}\n\n',
+      ].join(''),
+    );
+    const evs = events(sse).filter((e) => String(e.type).startsWith('content_block'));
+    expect(evs.slice(7)).toEqual([
+      { type: 'content_block_start', index: 2, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'thinking_delta', thinking: 'Again.' } },
+      { type: 'content_block_delta', index: 2, delta: { type: 'signature_delta', signature: 'sig-2' } },
+      { type: 'content_block_stop', index: 2 },
+      // A signature with no thinking text before it: a signed block with empty thinking.
+      { type: 'content_block_start', index: 3, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 3, delta: { type: 'signature_delta', signature: 'sig-3' } },
+      { type: 'content_block_stop', index: 3 },
+      { type: 'content_block_start', index: 4, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 4, delta: { type: 'text_delta', text: 'Hi.' } },
+      { type: 'content_block_stop', index: 4 },
+    ]);
+  });
+
+  it('takes thinking text from reasoning_content only, not again from thinking_blocks entries (LiteLLM sends both)', () => {
+    const evs = events(
+      write([
+        chunk({ reasoning_content: 'Hmm.', thinking_blocks: [{ type: 'thinking', thinking: 'Hmm.', signature: null }] }),
+        chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'sig' }, { type: 'tool_thoughts' }, 'x'] }),
+        chunk({}, 'stop'),
+      ]),
+    );
+    expect(evs.filter((e) => e.type === 'content_block_delta').map((e) => e.delta)).toEqual([
+      { type: 'thinking_delta', thinking: 'Hmm.' },
+      { type: 'signature_delta', signature: 'sig' },
+    ]);
+  });
+
+  it('reports cache writes apart from input tokens in message_start and message_delta', () => {
+    const writer = new MessageStreamWriter({ fallbackModel: 'route-model', inputTokens: 5 });
+    const start = events(writer.push(usageChunk(1000, 0, 600, 300)))[0];
+    expect(start.message).toMatchObject({ usage: { input_tokens: 100, cache_creation_input_tokens: 300, cache_read_input_tokens: 600, output_tokens: 0 } });
+    writer.push(chunk({ content: 'x' }, 'stop'));
+    writer.push(usageChunk(1000, 7, 600, 300));
+    expect(events(writer.end()).at(-2)).toMatchObject({ usage: { output_tokens: 7, input_tokens: 100, cache_creation_input_tokens: 300, cache_read_input_tokens: 600 } });
+  });
+
   it('takes input tokens from a usage chunk that came before the first content', () => {
     const writer = new MessageStreamWriter({ fallbackModel: 'route-model', inputTokens: 5 });
     const start = events(writer.push(usageChunk(30, 0, 10)))[0];
@@ -188,26 +250,42 @@ describe('MessageStreamWriter', () => {
       name: fc.string({ minLength: 1, maxLength: 8 }),
       input: fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 }),
     });
+    // Signed thinking as an Anthropic provider gives it; an empty signature would not mark where its block ends.
+    const thinkingBlock = fc.oneof(
+      fc.record({ type: fc.constant('thinking' as const), thinking: fc.string({ unit: 'binary', maxLength: 20 }), signature: fc.base64String({ minLength: 4, maxLength: 40 }) }),
+      fc.record({ type: fc.constant('redacted_thinking' as const), data: fc.base64String({ maxLength: 40 }) }),
+    );
     const answer = fc.record({
       id: fc.constantFrom('chatcmpl-9', 'msg_01', ''),
       model: fc.constantFrom('gpt-4o-mini', ''),
-      reasoning: fc.string({ unit: 'binary', maxLength: 30 }),
+      // Unsigned reasoning (OpenAI-style upstreams) or signed thinking blocks (an Anthropic provider).
+      reasoning: fc.oneof(fc.string({ unit: 'binary', maxLength: 30 }), fc.array(thinkingBlock, { minLength: 1, maxLength: 4 })),
+      // LiteLLM repeats each thinking fragment in a thinking_blocks entry without signature.
+      litellmEcho: fc.boolean(),
       text: fc.oneof(fc.constant(''), fc.string({ unit: 'binary', maxLength: 60 })),
       // OpenAI sends a refusal instead of content; both read as text.
       asRefusal: fc.boolean(),
       tools: fc.array(toolCall, { maxLength: 3 }),
       finish: fc.constantFrom('stop', 'length', 'tool_calls', 'content_filter', null),
-      usage: fc.option(fc.record({ prompt: fc.nat(100_000), completion: fc.nat(100_000), cached: fc.nat(100_000) }), { nil: undefined }),
+      usage: fc.option(fc.record({ prompt: fc.nat(100_000), completion: fc.nat(100_000), cached: fc.nat(100_000), cacheWrites: fc.option(fc.nat(100_000), { nil: undefined }) }), { nil: undefined }),
       cuts: fc.array(fc.nat(), { maxLength: 12 }),
     });
 
     await fc.assert(
       fc.asyncProperty(answer, async (a) => {
-        const usage = a.usage && { prompt_tokens: a.usage.prompt, completion_tokens: a.usage.completion, prompt_tokens_details: { cached_tokens: a.usage.cached } };
+        const usage = a.usage && {
+          prompt_tokens: a.usage.prompt,
+          completion_tokens: a.usage.completion,
+          prompt_tokens_details: { cached_tokens: a.usage.cached },
+          ...(a.usage.cacheWrites === undefined ? {} : { cache_creation_input_tokens: a.usage.cacheWrites }),
+        };
         const toolCalls = a.tools.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: JSON.stringify(t.input) } }));
         const textField = a.asRefusal ? 'refusal' : 'content';
         const message: Record<string, unknown> = { role: 'assistant', content: null, [textField]: a.text === '' && toolCalls.length > 0 ? null : a.text };
-        if (a.reasoning !== '') message.reasoning_content = a.reasoning;
+        const blocks = typeof a.reasoning === 'string' ? [] : a.reasoning;
+        const reasoning = typeof a.reasoning === 'string' ? a.reasoning : blocks.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('');
+        if (reasoning !== '') message.reasoning_content = reasoning;
+        if (blocks.length > 0) message.thinking_blocks = blocks;
         if (toolCalls.length > 0) message.tool_calls = toolCalls;
         const completion = { id: a.id, object: 'chat.completion', model: a.model, choices: [{ index: 0, message, finish_reason: a.finish }], usage };
 
@@ -222,7 +300,20 @@ describe('MessageStreamWriter', () => {
           choices: [{ index: 0, delta, finish_reason: finish }],
         });
         const chunks: ChatChunk[] = [c({ role: 'assistant', content: '' })];
-        for (const piece of split(a.reasoning)) chunks.push(c({ reasoning_content: piece }));
+        const think = (text: string) => {
+          for (const piece of split(text)) {
+            chunks.push(c(a.litellmEcho ? { reasoning_content: piece, thinking_blocks: [{ type: 'thinking', thinking: piece, signature: null }] } : { reasoning_content: piece }));
+          }
+        };
+        if (typeof a.reasoning === 'string') think(a.reasoning);
+        for (const block of blocks) {
+          if (block.type === 'redacted_thinking') {
+            chunks.push(c({ thinking_blocks: [block] }));
+            continue;
+          }
+          think(block.thinking);
+          chunks.push(c({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: block.signature }] }));
+        }
         for (const piece of split(a.text)) chunks.push(c({ [textField]: piece }));
         toolCalls.forEach((call, index) => {
           split(call.function.arguments).forEach((piece, n) => {
@@ -237,7 +328,7 @@ describe('MessageStreamWriter', () => {
         expectWellFormed(sse);
         expect(await sdkFinalMessage(sse)).toEqual(chatCompletionToMessage(completion, 'route-model'));
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 });

@@ -3,9 +3,10 @@ import type { ChatChunk } from '../pipeline/outcome.js';
 import { messageIdOf, messageUsage, stopReasonOf } from './answer-fields.js';
 import { isRecord } from '../schemas/json-checks.js';
 
-type BlockKind = 'thinking' | 'text' | 'tool_use';
+type BlockKind = 'thinking' | 'redacted_thinking' | 'text' | 'tool_use';
 /** Each delta type and the field that carries its text. */
-const DELTA_FIELDS = { thinking_delta: 'thinking', text_delta: 'text', input_json_delta: 'partial_json' } as const;
+const DELTA_FIELDS = { thinking_delta: 'thinking', signature_delta: 'signature', text_delta: 'text', input_json_delta: 'partial_json' } as const;
+const THINKING_START = { type: 'thinking', thinking: '', signature: '' } as const;
 
 const frame = (event: string, payload: unknown): string => `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
 
@@ -17,6 +18,10 @@ const frame = (event: string, payload: unknown): string => `event: ${event}\ndat
  * client sees Anthropic's sequence (start, deltas, stop; one block at a time):
  * `reasoning_content` → thinking, content (and refusal) → text, each tool call index → its own
  * tool_use with the argument fragments as `input_json_delta`. Empty fragments open nothing.
+ * `thinking_blocks` entries (an Anthropic provider's, LiteLLM's convention) complete the
+ * thinking: a signature is the `signature_delta` that ends the open thinking block (so the
+ * next reasoning opens another), a redacted block is a whole `redacted_thinking` block. Their
+ * thinking text is not used: `reasoning_content` carries it (LiteLLM sends both).
  * An answer with neither text nor tool calls gets an empty text block at the end, as the JSON
  * translation does. OpenAI sends usage only in the last chunk, so `message_start` carries the
  * caller's input estimate (or usage, if already seen) and `message_delta` the final counts, the
@@ -45,8 +50,11 @@ export class MessageStreamWriter {
     const delta = isRecord(choice.delta) ? choice.delta : {};
     const reasoning = delta.reasoning_content;
     if (typeof reasoning === 'string' && reasoning !== '') {
-      out += this.open('thinking', { type: 'thinking', thinking: '', signature: '' });
+      out += this.open('thinking', THINKING_START);
       out += this.delta('thinking_delta', reasoning);
+    }
+    if (Array.isArray(delta.thinking_blocks)) {
+      for (const entry of delta.thinking_blocks) out += this.thinkingBlockEntry(entry);
     }
     for (const text of [delta.content, delta.refusal]) {
       if (typeof text !== 'string' || text === '') continue;
@@ -104,6 +112,18 @@ export class MessageStreamWriter {
     return frame('message_start', { type: 'message_start', message });
   }
 
+  /** A signature closes its thinking block (opening an empty one if none is open); a redacted block opens and closes at once. */
+  private thinkingBlockEntry(entry: unknown): string {
+    if (!isRecord(entry)) return '';
+    if (entry.type === 'thinking' && typeof entry.signature === 'string' && entry.signature !== '') {
+      return this.open('thinking', THINKING_START) + this.delta('signature_delta', entry.signature) + this.close();
+    }
+    if (entry.type === 'redacted_thinking' && typeof entry.data === 'string') {
+      return this.open('redacted_thinking', { type: 'redacted_thinking', data: entry.data }) + this.close();
+    }
+    return '';
+  }
+
   private toolCallFragment(call: unknown): string {
     if (!isRecord(call)) return '';
     const index = typeof call.index === 'number' ? call.index : this.openKind === 'tool_use' ? this.openToolIndex : 0;
@@ -129,12 +149,12 @@ export class MessageStreamWriter {
     return out;
   }
 
-  /** Opens a block of `kind` unless one is open (tool_use blocks always open anew). */
+  /** Opens a block of `kind` unless one is open (tool_use blocks always open anew; redacted ones close as they open). */
   private open(kind: BlockKind, contentBlock: Record<string, unknown>): string {
     if (this.openKind === kind && kind !== 'tool_use') return '';
     const out = this.close();
     this.openKind = kind;
-    if (kind !== 'thinking') this.sawTextOrTool = true;
+    if (kind === 'text' || kind === 'tool_use') this.sawTextOrTool = true;
     return out + frame('content_block_start', { type: 'content_block_start', index: this.blocksStarted++, content_block: contentBlock });
   }
 

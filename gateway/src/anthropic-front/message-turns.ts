@@ -1,4 +1,6 @@
 import type { GatewayError } from '../errors.js';
+import { withCacheControl } from './cache-control.js';
+import { documentPart } from './document-part.js';
 import { arrayAt, booleanAt, fieldPath, objectAt, onlyKeys, stringAt } from './request-checks.js';
 import { type Json, badField, isRecord } from '../schemas/json-checks.js';
 
@@ -6,20 +8,28 @@ import { type Json, badField, isRecord } from '../schemas/json-checks.js';
  * Anthropic `messages` → OpenAI chat messages, validating every block on the way (the field
  * path of the first problem is in the 400). Choices that are not forced by the two APIs:
  *
- * - User text blocks are joined with '\n' into string content when a message has no image:
+ * - User text blocks are joined with '\n' into string content when a message has only text:
  *   vLLM joins text parts the same way for string-only chat templates, and plain strings work
- *   on every OpenAI-style upstream. With an image the parts are kept, in order.
- * - Assistant text blocks are joined with '': they are consecutive pieces of one answer.
+ *   on every OpenAI-style upstream. With an image or a document, or a text block carrying a
+ *   `cache_control` breakpoint, the parts are kept, in order, so each keeps its own breakpoint.
+ * - Assistant text blocks are joined with '': they are consecutive pieces of one answer (kept
+ *   as text parts when one carries a breakpoint, as in user messages).
  * - `tool_result` blocks become `tool` messages placed before the rest of their user message,
  *   because OpenAI wants tool messages right after the assistant's tool calls. Their content
- *   is flattened to text ('\n' between blocks). OpenAI has no error flag on tool messages, so
- *   `is_error: true` is kept as an `Error: ` prefix the model can read.
- * - `thinking` / `redacted_thinking` blocks in assistant history are dropped: their signature
- *   only means something to Anthropic, and OpenAI-style reasoning upstreams (DeepSeek, vLLM)
- *   take no reasoning input (DeepSeek rejects `reasoning_content` in input messages).
- * - `cache_control` is accepted and ignored everywhere: OpenAI-style upstreams cache prompt
- *   prefixes on their own. `citations` on text and `caller` on tool_use (echoed back from
- *   earlier Anthropic answers) are accepted and ignored too.
+ *   is flattened to text ('\n' between blocks; breakpoints on those inner blocks are dropped).
+ *   OpenAI has no error flag on tool messages, so `is_error: true` is kept as an `Error: `
+ *   prefix the model can read.
+ * - `thinking` / `redacted_thinking` blocks in assistant history become the message's
+ *   `thinking_blocks`, in order and unchanged (LiteLLM's convention): Anthropic refuses a tool
+ *   loop whose signed thinking was changed or left out. Dropping them for upstreams that take
+ *   no reasoning input is the upstream side's call. `cache_control` on them is accepted and
+ *   dropped: the entry has no place for it, and Anthropic caches thinking only as part of a
+ *   prefix marked elsewhere.
+ * - `cache_control` breakpoints stay where the client put them: on the text, image_url or file
+ *   part, the `tool` message or the tool call (LiteLLM's convention; `cache-control.ts`).
+ *   `citations` on text and `caller` on tool_use (echoed back from earlier Anthropic answers)
+ *   are accepted and ignored.
+ * - PDF `document` blocks become `file` parts (`document-part.ts`).
  * - A `system` role message (newer Anthropic API) becomes a system message at its place.
  */
 
@@ -35,7 +45,6 @@ const REDACTED_THINKING_KEYS = new Set(['type', 'data', 'cache_control']);
 const IMAGE_MEDIA_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
 
 const EMPTY_CONTENT = 'all messages must have non-empty content except for the optional final assistant message';
-const DOCUMENT_UNSUPPORTED = "'document' blocks are not supported by this gateway: OpenAI-style upstreams have no equivalent content part";
 
 export function chatMessagesFromTurns(raw: unknown): Json[] {
   const turns = arrayAt(raw, 'messages');
@@ -59,7 +68,7 @@ export function chatMessagesFromTurns(raw: unknown): Json[] {
         out.push(assistantMessage(content, contentPath));
         break;
       case 'system':
-        out.push({ role: 'system', content: systemText(content, contentPath) });
+        out.push({ role: 'system', content: systemContent(content, contentPath) });
         break;
       default:
         throw badField(fieldPath(path, 'role'), "must be 'user' or 'assistant'");
@@ -68,22 +77,30 @@ export function chatMessagesFromTurns(raw: unknown): Json[] {
   return out;
 }
 
-/** System text from a string or text blocks (top-level `system` and `system` role turns). */
-export function systemText(content: unknown, path: string): string {
+/**
+ * System content from a string or text blocks (top-level `system` and `system` role turns):
+ * the blocks' text joined with '\n', or text parts when a block carries a cache breakpoint.
+ */
+export function systemContent(content: unknown, path: string): string | Json[] {
   if (typeof content === 'string') return content;
-  return arrayAt(content, path)
-    .map((block, j) => {
-      const blockPath = fieldPath(path, j);
-      const b = objectAt(block, blockPath);
-      if (b.type !== 'text') throw badField(fieldPath(blockPath, 'type'), "only 'text' blocks are allowed here");
-      return textOf(b, blockPath);
-    })
-    .join('\n');
+  const parts = arrayAt(content, path).map((block, j) => {
+    const blockPath = fieldPath(path, j);
+    const b = objectAt(block, blockPath);
+    if (b.type !== 'text') throw badField(fieldPath(blockPath, 'type'), "only 'text' blocks are allowed here");
+    return textPart(b, blockPath);
+  });
+  return textOrParts(parts, '\n');
 }
 
-function textOf(block: Json, path: string): string {
+function textPart(block: Json, path: string): Json {
   onlyKeys(block, TEXT_KEYS, path);
-  return stringAt(block.text, fieldPath(path, 'text'));
+  return withCacheControl({ type: 'text', text: stringAt(block.text, fieldPath(path, 'text')) }, block, path);
+}
+
+/** Text parts as one string joined with `separator`, unless a part is not text or carries a breakpoint: then the parts. */
+function textOrParts(parts: Json[], separator: string): string | Json[] {
+  if (parts.some((p) => p.type !== 'text' || p.cache_control !== undefined)) return parts;
+  return parts.map((p) => p.text).join(separator);
 }
 
 function appendUserTurn(out: Json[], content: string | unknown[], path: string): void {
@@ -92,29 +109,28 @@ function appendUserTurn(out: Json[], content: string | unknown[], path: string):
     return;
   }
   const parts: Json[] = [];
-  let onlyText = true;
   content.forEach((value, j) => {
     const blockPath = fieldPath(path, j);
     const block = objectAt(value, blockPath);
     switch (block.type) {
       case 'text':
-        parts.push({ type: 'text', text: textOf(block, blockPath) });
+        parts.push(textPart(block, blockPath));
         break;
       case 'image':
-        parts.push({ type: 'image_url', image_url: { url: imageUrl(block, blockPath) } });
-        onlyText = false;
+        parts.push(withCacheControl({ type: 'image_url', image_url: { url: imageUrl(block, blockPath) } }, block, blockPath));
+        break;
+      case 'document':
+        parts.push(documentPart(block, blockPath));
         break;
       case 'tool_result':
         out.push(toolMessage(block, blockPath));
         break;
-      case 'document':
-        throw badField(fieldPath(blockPath, 'type'), DOCUMENT_UNSUPPORTED);
       default:
         throw unsupportedBlock(block.type, blockPath, 'user');
     }
   });
   if (parts.length === 0) return;
-  out.push({ role: 'user', content: onlyText ? parts.map((p) => p.text).join('\n') : parts });
+  out.push({ role: 'user', content: textOrParts(parts, '\n') });
 }
 
 function imageUrl(block: Json, path: string): string {
@@ -143,7 +159,7 @@ function toolMessage(block: Json, path: string): Json {
   const toolCallId = stringAt(block.tool_use_id, fieldPath(path, 'tool_use_id'));
   const isError = block.is_error === undefined ? false : booleanAt(block.is_error, fieldPath(path, 'is_error'));
   const text = toolResultText(block.content, fieldPath(path, 'content'));
-  return { role: 'tool', tool_call_id: toolCallId, content: isError ? `Error: ${text}` : text };
+  return withCacheControl({ role: 'tool', tool_call_id: toolCallId, content: isError ? `Error: ${text}` : text }, block, path);
 }
 
 function toolResultText(content: unknown, path: string): string {
@@ -153,9 +169,9 @@ function toolResultText(content: unknown, path: string): string {
     .map((value, k) => {
       const blockPath = fieldPath(path, k);
       const block = objectAt(value, blockPath);
-      if (block.type === 'text') return textOf(block, blockPath);
+      if (block.type === 'text') return textPart(block, blockPath).text;
       if (block.type === 'image') throw badField(fieldPath(blockPath, 'type'), "images in 'tool_result' are not supported by this gateway: OpenAI tool messages carry text only");
-      if (block.type === 'document') throw badField(fieldPath(blockPath, 'type'), DOCUMENT_UNSUPPORTED);
+      if (block.type === 'document') throw badField(fieldPath(blockPath, 'type'), "'document' blocks in 'tool_result' are not supported by this gateway: OpenAI tool messages carry text only");
       throw unsupportedBlock(block.type, blockPath, 'tool_result');
     })
     .join('\n');
@@ -163,32 +179,40 @@ function toolResultText(content: unknown, path: string): string {
 
 function assistantMessage(content: string | unknown[], path: string): Json {
   if (typeof content === 'string') return { role: 'assistant', content };
-  let text = '';
+  const parts: Json[] = [];
+  const thinkingBlocks: Json[] = [];
   const toolCalls: Json[] = [];
   content.forEach((value, j) => {
     const blockPath = fieldPath(path, j);
     const block = objectAt(value, blockPath);
     switch (block.type) {
       case 'text':
-        text += textOf(block, blockPath);
+        parts.push(textPart(block, blockPath));
         break;
       case 'tool_use':
         toolCalls.push(toolCall(block, blockPath));
         break;
       case 'thinking':
         onlyKeys(block, THINKING_KEYS, blockPath);
-        stringAt(block.thinking, fieldPath(blockPath, 'thinking'));
+        thinkingBlocks.push({
+          type: 'thinking',
+          thinking: stringAt(block.thinking, fieldPath(blockPath, 'thinking')),
+          signature: stringAt(block.signature, fieldPath(blockPath, 'signature')),
+        });
         break;
       case 'redacted_thinking':
         onlyKeys(block, REDACTED_THINKING_KEYS, blockPath);
-        stringAt(block.data, fieldPath(blockPath, 'data'));
+        thinkingBlocks.push({ type: 'redacted_thinking', data: stringAt(block.data, fieldPath(blockPath, 'data')) });
         break;
       default:
         throw unsupportedBlock(block.type, blockPath, 'assistant');
     }
   });
-  if (toolCalls.length === 0) return { role: 'assistant', content: text };
-  return { role: 'assistant', content: text === '' ? null : text, tool_calls: toolCalls };
+  const text = textOrParts(parts, '');
+  const message: Json = { role: 'assistant', content: text === '' && toolCalls.length > 0 ? null : text };
+  if (thinkingBlocks.length > 0) message.thinking_blocks = thinkingBlocks;
+  if (toolCalls.length > 0) message.tool_calls = toolCalls;
+  return message;
 }
 
 function toolCall(block: Json, path: string): Json {
@@ -196,7 +220,7 @@ function toolCall(block: Json, path: string): Json {
   const id = stringAt(block.id, fieldPath(path, 'id'));
   const name = stringAt(block.name, fieldPath(path, 'name'));
   if (!isRecord(block.input)) throw badField(fieldPath(path, 'input'), 'must be an object');
-  return { id, type: 'function', function: { name, arguments: JSON.stringify(block.input) } };
+  return withCacheControl({ id, type: 'function', function: { name, arguments: JSON.stringify(block.input) } }, block, path);
 }
 
 function unsupportedBlock(type: unknown, path: string, where: string): GatewayError {

@@ -1,4 +1,5 @@
 import type Anthropic from '@anthropic-ai/sdk';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../errors.js';
 import { messagesToChatRequest } from './messages-request.js';
@@ -23,6 +24,9 @@ function rejection(body: Record<string, unknown>): GatewayError {
 }
 
 const PNG = 'iVBORw0KGgo=';
+const PDF = 'JVBERi0xLjQ=';
+const ephemeral = { type: 'ephemeral' } as const;
+const hour = { type: 'ephemeral', ttl: '1h' } as const;
 
 describe('messagesToChatRequest: translation', () => {
   it('translates the minimal request', () => {
@@ -71,7 +75,7 @@ describe('messagesToChatRequest: translation', () => {
             type: 'function',
             function: { name: 'weather', description: 'Current weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
           },
-          { type: 'function', function: { name: 'clock', parameters: { type: 'object' }, strict: true } },
+          { type: 'function', function: { name: 'clock', parameters: { type: 'object' }, strict: true }, cache_control: { type: 'ephemeral' } },
         ],
         tool_choice: 'auto',
         parallel_tool_calls: false,
@@ -98,7 +102,7 @@ describe('messagesToChatRequest: translation', () => {
       ...base,
       messages: [{ role: 'user', content: 'x' }],
       system: [
-        { type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral' } },
+        { type: 'text', text: 'You are terse.' },
         { type: 'text', text: 'Answer in French.' },
       ],
     });
@@ -114,7 +118,7 @@ describe('messagesToChatRequest: translation', () => {
     const out = translate({
       ...base,
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'first' }, { type: 'text', text: 'second', cache_control: { type: 'ephemeral' } }] },
+        { role: 'user', content: [{ type: 'text', text: 'first' }, { type: 'text', text: 'second', citations: null }] },
         { role: 'assistant', content: 'ok' },
         {
           role: 'user',
@@ -140,7 +144,7 @@ describe('messagesToChatRequest: translation', () => {
     ]);
   });
 
-  it('turns assistant text and tool_use into content and tool_calls, dropping thinking', () => {
+  it('turns assistant text and tool_use into content and tool_calls, and thinking into thinking_blocks in order', () => {
     const out = translate({
       ...base,
       messages: [
@@ -171,6 +175,10 @@ describe('messagesToChatRequest: translation', () => {
       {
         role: 'assistant',
         content: 'Checking both.',
+        thinking_blocks: [
+          { type: 'thinking', thinking: 'Two cities, two calls.', signature: 'sig' },
+          { type: 'redacted_thinking', data: 'opaque' },
+        ],
         tool_calls: [
           { id: 'toolu_1', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } },
           { id: 'toolu_2', type: 'function', function: { name: 'weather', arguments: '{"city":"Rome"}' } },
@@ -234,6 +242,203 @@ describe('messagesToChatRequest: translation', () => {
     });
     expect(out).toEqual({ chat: { model: 'claude-x', messages: [{ role: 'user', content: 'x' }], max_tokens: 64 }, model: 'claude-x', stream: false });
   });
+
+  it('carries each thinking setting unchanged', () => {
+    const settings: Anthropic.ThinkingConfigParam[] = [
+      { type: 'enabled', budget_tokens: 2048 },
+      { type: 'enabled', budget_tokens: 1024, display: 'omitted' },
+      { type: 'disabled' },
+      { type: 'adaptive' },
+      { type: 'adaptive', display: 'summarized' },
+      { type: 'between_tools' },
+    ];
+    for (const thinking of settings) {
+      expect(translate({ ...base, messages: [{ role: 'user', content: 'x' }], thinking }).chat.thinking).toStrictEqual(thinking);
+    }
+  });
+
+  it('keeps each cache_control breakpoint where the client put it', () => {
+    const out = translate({
+      ...base,
+      system: [
+        { type: 'text', text: 'Rules.', cache_control: hour },
+        { type: 'text', text: 'More rules.' },
+      ],
+      tools: [{ name: 'ls', input_schema: { type: 'object' }, cache_control: ephemeral }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'List.' }, { type: 'text', text: 'Now.', cache_control: ephemeral }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Listing', cache_control: ephemeral },
+            { type: 'text', text: ' now.' },
+            { type: 'tool_use', id: 't1', name: 'ls', input: {}, cache_control: ephemeral },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 't1', content: 'a.txt', cache_control: ephemeral },
+            { type: 'image', source: { type: 'url', url: 'https://example.com/a.png' }, cache_control: hour },
+          ],
+        },
+        { role: 'assistant', content: 'Seen.' },
+        { role: 'user', content: [{ type: 'text', text: 'Go.', cache_control: null }] },
+      ],
+    });
+    expect(out.chat.tools).toStrictEqual([{ type: 'function', function: { name: 'ls', parameters: { type: 'object' } }, cache_control: ephemeral }]);
+    expect(out.chat.messages).toStrictEqual([
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'Rules.', cache_control: hour },
+          { type: 'text', text: 'More rules.' },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'List.' },
+          { type: 'text', text: 'Now.', cache_control: ephemeral },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Listing', cache_control: ephemeral },
+          { type: 'text', text: ' now.' },
+        ],
+        tool_calls: [{ id: 't1', type: 'function', function: { name: 'ls', arguments: '{}' }, cache_control: ephemeral }],
+      },
+      { role: 'tool', tool_call_id: 't1', content: 'a.txt', cache_control: ephemeral },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' }, cache_control: hour }] },
+      { role: 'assistant', content: 'Seen.' },
+      { role: 'user', content: 'Go.' },
+    ]);
+  });
+
+  it('keeps the breakpoint of a system role turn on its text part', () => {
+    const out = translate({ ...base, messages: [{ role: 'user', content: 'a' }, { role: 'system', content: [{ type: 'text', text: 'JSON now.', cache_control: ephemeral }] }] });
+    expect(out.chat.messages).toStrictEqual([
+      { role: 'user', content: 'a' },
+      { role: 'system', content: [{ type: 'text', text: 'JSON now.', cache_control: ephemeral }] },
+    ]);
+  });
+
+  it('sends a base64 PDF document as a file part, its title as the filename', () => {
+    const out = translate({
+      ...base,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'document', title: 'spec.pdf', source: { type: 'base64', media_type: 'application/pdf', data: PDF }, cache_control: ephemeral },
+            { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF }, title: null, context: null, citations: { enabled: false } },
+            { type: 'text', text: 'Compare.' },
+          ],
+        },
+      ],
+    });
+    expect(out.chat.messages).toStrictEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'file', file: { file_data: `data:application/pdf;base64,${PDF}`, filename: 'spec.pdf' }, cache_control: ephemeral },
+          { type: 'file', file: { file_data: `data:application/pdf;base64,${PDF}` } },
+          { type: 'text', text: 'Compare.' },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('messagesToChatRequest: Anthropic-only fields survive', () => {
+  type Block = Record<string, unknown>;
+  const breakpoint = fc.option(fc.constantFrom<Block>(ephemeral, hour, { type: 'ephemeral', ttl: '5m' }), { nil: undefined });
+  const marked = (block: Block, cacheControl: Block | undefined): Block => (cacheControl ? { ...block, cache_control: cacheControl } : block);
+  const word = fc.string({ maxLength: 6 });
+  const text = fc.tuple(word, breakpoint).map(([t, cc]) => marked({ type: 'text', text: t }, cc));
+  const userBlock = fc.oneof(
+    text,
+    fc.tuple(word, breakpoint).map(([u, cc]) => marked({ type: 'image', source: { type: 'url', url: `https://example.com/${u}` } }, cc)),
+    fc.tuple(fc.base64String({ maxLength: 12 }), breakpoint).map(([data, cc]) => marked({ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data } }, cc)),
+    fc.tuple(word, word, breakpoint).map(([id, result, cc]) => marked({ type: 'tool_result', tool_use_id: id, content: result }, cc)),
+  );
+  const thinkingBlock = fc.oneof(
+    fc.tuple(fc.string({ unit: 'binary', maxLength: 20 }), fc.base64String({ minLength: 4, maxLength: 24 })).map(([thinking, signature]): Block => ({ type: 'thinking', thinking, signature })),
+    fc.base64String({ minLength: 4, maxLength: 24 }).map((data): Block => ({ type: 'redacted_thinking', data })),
+  );
+  const toolUse = fc.tuple(word, breakpoint).map(([id, cc]) => marked({ type: 'tool_use', id, name: 'f', input: { id } }, cc));
+  // Anthropic puts the thinking of a turn before its text and tool calls.
+  const assistantBlocks = fc
+    .tuple(fc.array(thinkingBlock, { maxLength: 3 }), fc.array(fc.oneof(text, toolUse), { maxLength: 3 }))
+    .map(([thinking, rest]) => [...thinking, ...rest])
+    .filter((blocks) => blocks.length > 0);
+  const conversation = fc.record({
+    system: fc.array(text, { maxLength: 2 }),
+    tools: fc.array(breakpoint, { maxLength: 2 }),
+    turns: fc.array(fc.tuple(fc.array(userBlock, { minLength: 1, maxLength: 4 }), assistantBlocks), { minLength: 1, maxLength: 3 }),
+  });
+
+  /** Each breakpoint with what it marks, sorted: tool messages move ahead of their user message's other parts. */
+  const sorted = (marks: unknown[][]) => marks.map((m) => JSON.stringify(m)).sort();
+  function anthropicMarks(body: { system: Block[]; tools: Block[]; messages: Array<{ content: Block[] }> }): string[] {
+    const marks: unknown[][] = [];
+    const mark = (block: Block, what: unknown[]) => block.cache_control && marks.push([...what, block.cache_control]);
+    for (const b of body.system) mark(b, ['text', b.text]);
+    body.tools.forEach((t, i) => mark(t, ['tool', i]));
+    for (const b of body.messages.flatMap((m) => m.content)) {
+      if (b.type === 'text') mark(b, ['text', b.text]);
+      if (b.type === 'image') mark(b, ['image', (b.source as Block).url]);
+      if (b.type === 'document') mark(b, ['file', `data:application/pdf;base64,${String((b.source as Block).data)}`]);
+      if (b.type === 'tool_result') mark(b, ['result', b.tool_use_id]);
+      if (b.type === 'tool_use') mark(b, ['call', b.id]);
+    }
+    return sorted(marks);
+  }
+  function canonicalMarks(chat: { messages: Block[]; tools?: Block[] }): string[] {
+    const marks: unknown[][] = [];
+    const mark = (item: Block, what: unknown[]) => item.cache_control && marks.push([...what, item.cache_control]);
+    (chat.tools ?? []).forEach((t, i) => mark(t, ['tool', i]));
+    for (const m of chat.messages) {
+      if (m.role === 'tool') mark(m, ['result', m.tool_call_id]);
+      for (const call of (m.tool_calls as Block[] | undefined) ?? []) mark(call, ['call', call.id]);
+      if (!Array.isArray(m.content)) continue;
+      for (const p of m.content as Block[]) {
+        if (p.type === 'text') mark(p, ['text', p.text]);
+        if (p.type === 'image_url') mark(p, ['image', (p.image_url as Block).url]);
+        if (p.type === 'file') mark(p, ['file', (p.file as Block).file_data]);
+      }
+    }
+    return sorted(marks);
+  }
+
+  it('keeps every signed thinking block, in order, and every breakpoint on what it marked, through JSON', () => {
+    fc.assert(
+      fc.property(conversation, (c) => {
+        const body = {
+          model: 'claude-x',
+          max_tokens: 64,
+          system: c.system,
+          tools: c.tools.map((cc, i) => marked({ name: `t${i}`, input_schema: { type: 'object' } }, cc)),
+          messages: c.turns.flatMap(([user, assistant]) => [
+            { role: 'user', content: user },
+            { role: 'assistant', content: assistant },
+          ]),
+        };
+        const { chat } = messagesToChatRequest(JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
+        expect(JSON.parse(JSON.stringify(chat))).toStrictEqual(chat);
+        const messages = chat.messages as Block[];
+        expect(canonicalMarks({ messages, tools: chat.tools as Block[] | undefined })).toEqual(anthropicMarks(body));
+        const assistants = messages.filter((m) => m.role === 'assistant');
+        c.turns.forEach(([, blocks], k) => {
+          const thinking = blocks.filter((b) => b.type === 'thinking' || b.type === 'redacted_thinking');
+          expect(assistants[k].thinking_blocks).toStrictEqual(thinking.length > 0 ? thinking : undefined);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
 
 describe('messagesToChatRequest: rejections name the field', () => {
@@ -243,6 +448,9 @@ describe('messagesToChatRequest: rejections name the field', () => {
   const toolResult = (block: Record<string, unknown>) => user([{ type: 'tool_result', tool_use_id: 't', ...block }]);
   const toolUse = (block: Record<string, unknown>) => assistant([{ type: 'tool_use', id: 't', name: 'f', input: {}, ...block }]);
   const tool = (t: Record<string, unknown>) => ({ ...base, tools: [{ name: 'f', input_schema: { type: 'object' }, ...t }] });
+  const thinking = (setting: unknown) => ({ ...base, thinking: setting });
+  const breakpointOnText = (cacheControl: unknown) => user([{ type: 'text', text: 'x', cache_control: cacheControl }]);
+  const pdf = (block: Record<string, unknown>) => user([{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF }, ...block }]);
   const { model: _model, ...noModel } = base;
   const { max_tokens: _maxTokens, ...noMaxTokens } = base;
   const { messages: _messages, ...noMessages } = base;
@@ -273,7 +481,6 @@ describe('messagesToChatRequest: rejections name the field', () => {
     ['tool_use in a user turn', user([{ type: 'tool_use', id: 't', name: 'f', input: {} }]), 'messages.0.content.0.type', /'tool_use'.*user content/],
     ['image in an assistant turn', assistant([{ type: 'image', source: { type: 'url', url: 'u' } }]), 'messages.1.content.0.type', /'image'.*assistant content/],
     ['tool_result in an assistant turn', assistant([{ type: 'tool_result', tool_use_id: 't' }]), 'messages.1.content.0.type', /'tool_result'.*assistant/],
-    ['document block', user([{ type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'x' } }]), 'messages.0.content.0.type', /'document' blocks are not supported/],
     ['text block without text', user([{ type: 'text' }]), 'messages.0.content.0.text', /Field required/],
     ['non-string text', user([{ type: 'text', text: 5 }]), 'messages.0.content.0.text', /must be a string/],
     ['extra text block field', user([{ type: 'text', text: 'x', lang: 'en' }]), 'messages.0.content.0.lang', /Extra inputs/],
@@ -327,9 +534,48 @@ describe('messagesToChatRequest: rejections name the field', () => {
     ['non-boolean parallel flag', { ...base, tool_choice: { type: 'auto', disable_parallel_tool_use: 'yes' } }, 'tool_choice.disable_parallel_tool_use', /boolean/],
     ['unknown service tier', { ...base, service_tier: 'priority' }, 'service_tier', /'auto' or 'standard_only'/],
     ['non-boolean stream', { ...base, stream: 'yes' }, 'stream', /boolean/],
-    ['thinking', { ...base, thinking: { type: 'enabled', budget_tokens: 2048 } }, 'thinking', /not supported by this gateway.*thinking budget/],
     ['container', { ...base, container: 'cntr_1' }, 'container', /not supported by this gateway/],
     ['unknown top-level field', { ...base, n: 2 }, 'n', /Extra inputs are not permitted/],
+    ['top-level field named like an Object property', { ...base, constructor: 1 }, 'constructor', /Extra inputs are not permitted$/],
+    ['tool_choice type named like an Object property', { ...base, tool_choice: { type: 'constructor' } }, 'tool_choice.type', /'auto', 'any', 'tool', 'none'/],
+    ['non-object thinking', thinking('on'), 'thinking', /must be an object/],
+    ['thinking without type', thinking({ budget_tokens: 2048 }), 'thinking.type', /'enabled', 'adaptive', 'disabled'/],
+    ['unknown thinking type', thinking({ type: 'auto' }), 'thinking.type', /'enabled', 'adaptive', 'disabled'/],
+    ['thinking type named like an Object property', thinking({ type: 'toString' }), 'thinking.type', /'enabled', 'adaptive', 'disabled'/],
+    ['enabled thinking without budget', thinking({ type: 'enabled' }), 'thinking.budget_tokens', /Field required/],
+    ['zero thinking budget', thinking({ type: 'enabled', budget_tokens: 0 }), 'thinking.budget_tokens', /integer >= 1/],
+    ['fractional thinking budget', thinking({ type: 'enabled', budget_tokens: 1024.5 }), 'thinking.budget_tokens', /integer >= 1/],
+    ['string thinking budget', thinking({ type: 'enabled', budget_tokens: '2048' }), 'thinking.budget_tokens', /integer >= 1/],
+    ['budget on disabled thinking', thinking({ type: 'disabled', budget_tokens: 2048 }), 'thinking.budget_tokens', /Extra inputs/],
+    ['budget on adaptive thinking', thinking({ type: 'adaptive', budget_tokens: 2048 }), 'thinking.budget_tokens', /Extra inputs/],
+    ['unknown thinking display', thinking({ type: 'adaptive', display: 'full' }), 'thinking.display', /'summarized' or 'omitted'/],
+    ['thinking block without signature', assistant([{ type: 'thinking', thinking: 't' }]), 'messages.1.content.0.signature', /Field required/],
+    ['numeric signature', assistant([{ type: 'thinking', thinking: 't', signature: 1 }]), 'messages.1.content.0.signature', /must be a string/],
+    ['extra thinking block field', assistant([{ type: 'thinking', thinking: 't', signature: 's', index: 0 }]), 'messages.1.content.0.index', /Extra inputs/],
+    ['non-object cache_control', breakpointOnText('ephemeral'), 'messages.0.content.0.cache_control', /must be an object/],
+    ['unknown cache_control type', breakpointOnText({ type: 'persistent' }), 'messages.0.content.0.cache_control.type', /'ephemeral'/],
+    ['unknown cache ttl', breakpointOnText({ type: 'ephemeral', ttl: '2h' }), 'messages.0.content.0.cache_control.ttl', /'5m' or '1h'/],
+    ['extra cache_control field', breakpointOnText({ type: 'ephemeral', scope: 'global' }), 'messages.0.content.0.cache_control.scope', /Extra inputs/],
+    ['bad breakpoint on a system block', { ...base, system: [{ type: 'text', text: 's', cache_control: {} }] }, 'system.0.cache_control.type', /'ephemeral'/],
+    ['bad breakpoint on a tool', tool({ cache_control: { type: 'persistent' } }), 'tools.0.cache_control.type', /'ephemeral'/],
+    ['bad breakpoint on a tool_result', toolResult({ cache_control: 1 }), 'messages.0.content.0.cache_control', /must be an object/],
+    ['bad breakpoint on a tool_use', toolUse({ cache_control: { type: 'ephemeral', ttl: 5 } }), 'messages.1.content.0.cache_control.ttl', /'5m' or '1h'/],
+    ['bad breakpoint on an image', user([{ type: 'image', source: { type: 'url', url: 'u' }, cache_control: [] }]), 'messages.0.content.0.cache_control', /must be an object/],
+    ['bad breakpoint on a document', pdf({ cache_control: { ttl: '1h' } }), 'messages.0.content.0.cache_control.type', /'ephemeral'/],
+    ['document without source', user([{ type: 'document' }]), 'messages.0.content.0.source', /Field required/],
+    ['text document', pdf({ source: { type: 'text', media_type: 'text/plain', data: 'x' } }), 'messages.0.content.0.source.type', /only 'base64' PDF documents/],
+    ['URL document', pdf({ source: { type: 'url', url: 'https://example.com/a.pdf' } }), 'messages.0.content.0.source.type', /only 'base64' PDF documents/],
+    ['content document', pdf({ source: { type: 'content', content: 'x' } }), 'messages.0.content.0.source.type', /only 'base64' PDF documents/],
+    ['Files API document', pdf({ source: { type: 'file', file_id: 'file_1' } }), 'messages.0.content.0.source.type', /only 'base64' PDF documents/],
+    ['base64 document that is not a PDF', pdf({ source: { type: 'base64', media_type: 'text/plain', data: 'eA==' } }), 'messages.0.content.0.source.media_type', /application\/pdf/],
+    ['PDF without data', pdf({ source: { type: 'base64', media_type: 'application/pdf' } }), 'messages.0.content.0.source.data', /Field required/],
+    ['extra PDF source field', pdf({ source: { type: 'base64', media_type: 'application/pdf', data: PDF, url: 'u' } }), 'messages.0.content.0.source.url', /Extra inputs/],
+    ['numeric document title', pdf({ title: 5 }), 'messages.0.content.0.title', /must be a string/],
+    ['document context', pdf({ context: 'From the 2024 report.' }), 'messages.0.content.0.context', /not supported by this gateway/],
+    ['document citations', pdf({ citations: { enabled: true } }), 'messages.0.content.0.citations', /not supported by this gateway/],
+    ['non-boolean citations flag', pdf({ citations: { enabled: 'yes' } }), 'messages.0.content.0.citations.enabled', /boolean/],
+    ['extra document field', pdf({ pages: [1] }), 'messages.0.content.0.pages', /Extra inputs/],
+    ['document in an assistant turn', assistant([{ type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: PDF } }]), 'messages.1.content.0.type', /'document'.*assistant content/],
   ];
 
   it.each(cases)('%s → 400 at %s', (_name, body, param, message) => {

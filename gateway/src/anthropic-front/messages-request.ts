@@ -1,4 +1,5 @@
-import { chatMessagesFromTurns, systemText } from './message-turns.js';
+import { withCacheControl } from './cache-control.js';
+import { chatMessagesFromTurns, systemContent } from './message-turns.js';
 import { arrayAt, booleanAt, fieldPath, integerFrom, numberBetween, objectAt, onlyKeys, stringAt } from './request-checks.js';
 import { type Json, badField } from '../schemas/json-checks.js';
 
@@ -9,11 +10,16 @@ import { type Json, badField } from '../schemas/json-checks.js';
  *
  * - `top_k` is kept as `top_k`: vLLM, SGLang, llama.cpp and others accept it; OpenAI itself
  *   rejects unknown parameters, so a route to OpenAI proper fails on it (visibly, not silently).
+ * - `thinking` is checked (enabled with a positive integer `budget_tokens`, adaptive, disabled,
+ *   or between_tools, which SDK 1.14 defines; `display` as Anthropic allows it) and carried
+ *   unchanged as the canonical `thinking` field (LiteLLM's convention), for an Anthropic
+ *   provider to send on; OpenAI-compatible upstreams get it as any unknown field. Anthropic's
+ *   own budget rules (at least 1024, below `max_tokens`) are left to Anthropic. Signed thinking
+ *   in history and `cache_control` breakpoints travel as extension fields too
+ *   (message-turns.ts); a tool's breakpoint stays on its canonical tool.
  * - `service_tier` ('auto' | 'standard_only') and top-level `cache_control` are accepted and
  *   ignored: both only steer Anthropic's own capacity and cache, and dropping them changes no
  *   answer.
- * - `thinking` is refused: OpenAI-style upstreams have no faithful equivalent (reasoning_effort
- *   is a coarse level, not a token budget, and most upstreams have neither).
  * - `container` and server tools (`tools[].type` other than 'custom') are refused: they are
  *   Anthropic-hosted tools no other upstream runs.
  * - Any other field is refused with Anthropic's own "Extra inputs are not permitted".
@@ -34,24 +40,31 @@ const TOP_LEVEL_KEYS = new Set([
   'stream',
   'service_tier',
   'cache_control',
+  'thinking',
 ]);
-const UNSUPPORTED_TOP_LEVEL: Readonly<Record<string, string>> = {
-  thinking: 'not supported by this gateway: OpenAI-style upstreams have no faithful equivalent of a thinking budget',
-  container: "not supported by this gateway: containers belong to Anthropic's server tools",
-};
+// Lookups by client-given names are Maps, not object literals: `constructor` must not find Object's prototype.
+const UNSUPPORTED_TOP_LEVEL: ReadonlyMap<string, string> = new Map([['container', "not supported by this gateway: containers belong to Anthropic's server tools"]]);
 const METADATA_KEYS = new Set(['user_id']);
 const TOOL_KEYS = new Set(['type', 'name', 'description', 'input_schema', 'cache_control', 'strict']);
-const TOOL_CHOICE_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
-  auto: new Set(['type', 'disable_parallel_tool_use']),
-  any: new Set(['type', 'disable_parallel_tool_use']),
-  tool: new Set(['type', 'name', 'disable_parallel_tool_use']),
-  none: new Set(['type']),
-};
+const TOOL_CHOICE_KEYS: ReadonlyMap<unknown, ReadonlySet<string>> = new Map([
+  ['auto', new Set(['type', 'disable_parallel_tool_use'])],
+  ['any', new Set(['type', 'disable_parallel_tool_use'])],
+  ['tool', new Set(['type', 'name', 'disable_parallel_tool_use'])],
+  ['none', new Set(['type'])],
+]);
 const SERVICE_TIERS = new Set(['auto', 'standard_only']);
+/** The keys of each `thinking` type, as Anthropic's API defines them. */
+const THINKING_KEYS: ReadonlyMap<unknown, ReadonlySet<string>> = new Map([
+  ['enabled', new Set(['type', 'budget_tokens', 'display'])],
+  ['adaptive', new Set(['type', 'display'])],
+  ['disabled', new Set(['type'])],
+  ['between_tools', new Set(['type'])],
+]);
+const THINKING_DISPLAYS = new Set(['summarized', 'omitted']);
 
 export function messagesToChatRequest(body: Record<string, unknown>): { chat: Record<string, unknown>; model: string; stream: boolean } {
   for (const key of Object.keys(body)) {
-    if (!TOP_LEVEL_KEYS.has(key)) throw badField(key, UNSUPPORTED_TOP_LEVEL[key] ?? 'Extra inputs are not permitted');
+    if (!TOP_LEVEL_KEYS.has(key)) throw badField(key, UNSUPPORTED_TOP_LEVEL.get(key) ?? 'Extra inputs are not permitted');
   }
   const model = stringAt(body.model, 'model');
   if (model === '') throw badField('model', 'must not be empty');
@@ -60,11 +73,12 @@ export function messagesToChatRequest(body: Record<string, unknown>): { chat: Re
 
   const messages = chatMessagesFromTurns(body.messages);
   if (body.system !== undefined) {
-    const system = systemText(body.system, 'system');
-    if (system !== '') messages.unshift({ role: 'system', content: system });
+    const system = systemContent(body.system, 'system');
+    if (system.length > 0) messages.unshift({ role: 'system', content: system });
   }
 
   const chat: Json = { model, messages, max_tokens: maxTokens };
+  if (body.thinking !== undefined) chat.thinking = checkedThinking(body.thinking);
   if (body.stop_sequences !== undefined) {
     const stop = arrayAt(body.stop_sequences, 'stop_sequences').map((s, i) => stringAt(s, fieldPath('stop_sequences', i)));
     if (stop.length > 0) chat.stop = stop;
@@ -106,13 +120,31 @@ function chatTool(value: unknown, i: number): Json {
   if (tool.description !== undefined) fn.description = stringAt(tool.description, fieldPath(path, 'description'));
   fn.parameters = objectAt(tool.input_schema, fieldPath(path, 'input_schema'));
   if (tool.strict !== undefined) fn.strict = booleanAt(tool.strict, fieldPath(path, 'strict'));
-  return { type: 'function', function: fn };
+  return withCacheControl({ type: 'function', function: fn }, tool, path);
+}
+
+/** Anthropic's `thinking` object, checked field by field and returned as it is. */
+function checkedThinking(value: unknown): Json {
+  const thinking = objectAt(value, 'thinking');
+  const type = thinking.type;
+  const keys = THINKING_KEYS.get(type);
+  if (!keys) throw badField('thinking.type', "must be one of 'enabled', 'adaptive', 'disabled', 'between_tools'");
+  onlyKeys(thinking, keys, 'thinking');
+  if (type === 'enabled') {
+    if (thinking.budget_tokens === undefined) throw badField('thinking.budget_tokens', 'Field required');
+    integerFrom(thinking.budget_tokens, 'thinking.budget_tokens', 1);
+  }
+  const display = thinking.display;
+  if (display !== undefined && display !== null && !(typeof display === 'string' && THINKING_DISPLAYS.has(display))) {
+    throw badField('thinking.display', "must be 'summarized' or 'omitted'");
+  }
+  return thinking;
 }
 
 function chatToolChoice(value: unknown): Json {
   const choice = objectAt(value, 'tool_choice');
   const type = choice.type;
-  const keys = typeof type === 'string' ? TOOL_CHOICE_KEYS[type] : undefined;
+  const keys = TOOL_CHOICE_KEYS.get(type);
   if (!keys) throw badField('tool_choice.type', "must be one of 'auto', 'any', 'tool', 'none'");
   onlyKeys(choice, keys, 'tool_choice');
   const out: Json = {};

@@ -21,7 +21,7 @@ import { type AttemptOptions, type AttemptResult, notAStream, readJsonAnswer, se
  */
 export async function callAnthropic(ctx: RequestCtx, provider: ProviderRuntime, target: Target, opts: AttemptOptions): Promise<AttemptResult> {
   const req = buildAnthropicRequest(ctx, provider, target, opts.credential, opts.traceHeaders);
-  const droppedParams = req.dropped.length > 0 ? req.dropped : undefined;
+  const droppedParams = req.dropped;
   const res = await sendUpstreamRequest(provider, req, opts);
   const { headers, secrets } = res;
   const created = Math.floor(Date.now() / 1000);

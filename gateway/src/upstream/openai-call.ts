@@ -26,9 +26,10 @@ export async function callOpenAiCompatible(
   const req = buildOpenAiRequest(ctx, provider, target, endpoint, opts.credential, opts.traceHeaders);
   const res = await sendUpstreamRequest(provider, req, opts);
   const { headers, secrets } = res;
+  const droppedParams = req.dropped;
   if (ctx.stream && endpoint === 'chat/completions') {
     if (!res.contentType.includes('text/event-stream')) throw notAStream(provider.name, res);
-    return { outcome: meteredStreamOutcome(ctx, readChunks(res.body, provider.name, secrets), req.json), headers };
+    return { outcome: meteredStreamOutcome(ctx, readChunks(res.body, provider.name, secrets), req.json), headers, droppedParams };
   }
   const { raw, body } = await readJsonAnswer(provider, res);
   if (!isAnswerOf(endpoint, body)) {
@@ -42,6 +43,7 @@ export async function callOpenAiCompatible(
   return {
     outcome: { kind: 'json', status: 200, body, raw, usage: usageFromOpenAi(body.usage) ?? estimatedJsonUsage(endpoint, req.json, body), timing: { totalMs } },
     headers,
+    droppedParams,
   };
 }
 

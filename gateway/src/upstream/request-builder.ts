@@ -1,5 +1,6 @@
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import { chatToMessagesRequest } from './anthropic/messages-request.js';
+import { withoutAnthropicExtensions } from './anthropic-extensions.js';
 import type { ProviderRuntime } from './provider-registry.js';
 
 export interface UpstreamHttpRequest {
@@ -9,6 +10,8 @@ export interface UpstreamHttpRequest {
   body: string;
   /** The same body as an object (for metering; never re-parsed). */
   json: Record<string, unknown>;
+  /** Request fields the upstream's API has no place for, left out (recorded on the attempt span). */
+  dropped?: string[];
 }
 
 /** Headers propagated from the client to upstreams (trace context only; never credentials). */
@@ -28,7 +31,16 @@ export function buildOpenAiRequest(
   credential: string | undefined,
   traceHeaders: Record<string, string>,
 ): UpstreamHttpRequest {
-  const body = endpoint === 'chat/completions' ? chatBodyFor(ctx, target) : { ...ctx.body, model: target.upstreamModel };
+  let body = endpoint === 'chat/completions' ? chatBodyFor(ctx, target) : { ...ctx.body, model: target.upstreamModel };
+  // What an Anthropic client sent for Anthropic's sake (extended thinking, signed thinking
+  // history, cache breakpoints) is left out here rather than refused by the upstream, and
+  // recorded. OpenAI clients' fields all pass through untouched.
+  let dropped: string[] | undefined;
+  if (ctx.api === 'anthropic') {
+    const stripped = withoutAnthropicExtensions(body);
+    body = stripped.body;
+    if (stripped.dropped.length > 0) dropped = stripped.dropped;
+  }
   const headers = upstreamHeaders(ctx, provider, target, traceHeaders);
   let path: string;
   if (provider.config.kind === 'azure-openai') {
@@ -40,7 +52,7 @@ export function buildOpenAiRequest(
     path = `${provider.basePath}/${endpoint}`;
     if (credential) headers.authorization = `Bearer ${credential}`;
   }
-  return { path, headers, body: JSON.stringify(body), json: body };
+  return { path, headers, body: JSON.stringify(body), json: body, dropped };
 }
 
 /** Anthropic's API version header when the provider's config names none. */
@@ -49,7 +61,7 @@ export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
 /**
  * Builds the HTTP request for an upstream speaking Anthropic Messages (`POST {base}/messages`,
  * `x-api-key`, `anthropic-version`). `json` stays the OpenAI-shaped body, which metering
- * counts; `dropped` lists the fields Anthropic has no place for.
+ * counts; `dropped` lists the fields Anthropic has no place for (undefined when none).
  */
 export function buildAnthropicRequest(
   ctx: RequestCtx,
@@ -57,7 +69,7 @@ export function buildAnthropicRequest(
   target: Target,
   credential: string | undefined,
   traceHeaders: Record<string, string>,
-): UpstreamHttpRequest & { dropped: string[] } {
+): UpstreamHttpRequest {
   const chat = chatBodyFor(ctx, target);
   const settings = provider.config.anthropic;
   const apiVersion = settings?.version ?? DEFAULT_ANTHROPIC_VERSION;
@@ -65,7 +77,7 @@ export function buildAnthropicRequest(
   const headers = upstreamHeaders(ctx, provider, target, traceHeaders);
   headers['anthropic-version'] = apiVersion;
   if (credential) headers['x-api-key'] = credential;
-  return { path: `${provider.basePath}/messages`, headers, body: JSON.stringify(body), json: chat, dropped };
+  return { path: `${provider.basePath}/messages`, headers, body: JSON.stringify(body), json: chat, dropped: dropped.length > 0 ? dropped : undefined };
 }
 
 /** The chat body for a target: its upstream model, its max-tokens cap, usage asked of streams. */

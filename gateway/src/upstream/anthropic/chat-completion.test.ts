@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors.js';
 import { messageToChatCompletion } from './chat-completion.js';
-import { message, text, thinking, toolUse, usage } from './test/messages.js';
+import { message, redactedThinking, text, thinking, toolUse, usage } from './test/messages.js';
 
 const CREATED = 1_760_000_000;
 
@@ -38,11 +38,36 @@ describe('messageToChatCompletion', () => {
     });
   });
 
-  it('maps thinking to reasoning_content (without signatures) and leaves redacted thinking out', () => {
+  it('maps thinking to reasoning_content, and every thinking and redacted_thinking block, in order and signed, to thinking_blocks', () => {
     const out = complete(
-      message([thinking('Paris is in France. '), { type: 'redacted_thinking', data: 'EncryptedBlob' }, thinking('Answer briefly.'), text('Paris.')]),
+      message([thinking('Paris is in France. ', 'EqQBCgIYAhIM+/=='), redactedThinking('EncryptedBlob'), thinking('Answer briefly.', 'Sig\u2028"2"'), text('Paris.')]),
     );
-    expect((out.choices as Array<{ message: unknown }>)[0].message).toEqual({ role: 'assistant', content: 'Paris.', refusal: null, reasoning_content: 'Paris is in France. Answer briefly.' });
+    expect((out.choices as Array<{ message: unknown }>)[0].message).toEqual({
+      role: 'assistant',
+      content: 'Paris.',
+      refusal: null,
+      reasoning_content: 'Paris is in France. Answer briefly.',
+      thinking_blocks: [
+        { type: 'thinking', thinking: 'Paris is in France. ', signature: 'EqQBCgIYAhIM+/==' },
+        { type: 'redacted_thinking', data: 'EncryptedBlob' },
+        { type: 'thinking', thinking: 'Answer briefly.', signature: 'Sig\u2028"2"' },
+      ],
+    });
+  });
+
+  it('keeps thinking shown as omitted (a signature without text) and redacted thinking alone, with no reasoning_content', () => {
+    const out = complete(message([thinking('', 'EqQBsig'), redactedThinking('Blob'), toolUse('toolu_1', 'now', {})], { stop_reason: 'tool_use' }));
+    const answer = (out.choices as Array<{ message: Record<string, unknown> }>)[0].message;
+    expect(answer).not.toHaveProperty('reasoning_content');
+    expect(answer.thinking_blocks).toEqual([
+      { type: 'thinking', thinking: '', signature: 'EqQBsig' },
+      { type: 'redacted_thinking', data: 'Blob' },
+    ]);
+  });
+
+  it('passes on a thinking block without a signature (an Anthropic lookalike provider) as it came', () => {
+    const out = complete(message([{ type: 'thinking', thinking: 'Hmm.' } as never, text('Yes.')]));
+    expect((out.choices as Array<{ message: Record<string, unknown> }>)[0].message.thinking_blocks).toEqual([{ type: 'thinking', thinking: 'Hmm.' }]);
   });
 
   it('maps every stop reason', () => {
@@ -62,7 +87,7 @@ describe('messageToChatCompletion', () => {
     expect((complete({ ...message([text('x')]), stop_reason: 'a_reason_from_2030' }).choices as Array<{ finish_reason: string }>)[0].finish_reason).toBe('stop');
   });
 
-  it('counts cache reads and writes in prompt_tokens, reads as cached_tokens, thinking as reasoning_tokens', () => {
+  it('counts cache reads and writes in prompt_tokens, reads as cached_tokens, writes as cache_creation_input_tokens, thinking as reasoning_tokens', () => {
     const out = complete(
       message([text('x')], {
         usage: usage({ input_tokens: 10, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 50, output_tokens_details: { thinking_tokens: 30 } }),
@@ -74,7 +99,12 @@ describe('messageToChatCompletion', () => {
       total_tokens: 1260,
       prompt_tokens_details: { cached_tokens: 1000 },
       completion_tokens_details: { reasoning_tokens: 30 },
-    } satisfies OpenAI.CompletionUsage);
+      cache_creation_input_tokens: 200,
+    } satisfies OpenAI.CompletionUsage & { cache_creation_input_tokens: number });
+    // Anthropic counts cache writes on every answer, zero included; a lookalike that does not gets no field.
+    const counted = complete(message([text('x')], { usage: usage({ input_tokens: 10, cache_read_input_tokens: 0, cache_creation_input_tokens: 0, output_tokens: 5 }) }));
+    expect(counted.usage).toEqual({ prompt_tokens: 10, completion_tokens: 5, total_tokens: 15, prompt_tokens_details: { cached_tokens: 0 }, cache_creation_input_tokens: 0 });
+    expect(complete(message([text('x')])).usage).not.toHaveProperty('cache_creation_input_tokens');
   });
 
   it('leaves usage out when the message has none or garbage, for the caller to estimate', () => {
@@ -89,6 +119,7 @@ describe('messageToChatCompletion', () => {
       { ...message([]), content: 'Hello' },
       message([{ type: 'text' } as never]),
       message([{ type: 'tool_use', input: {} } as never]),
+      message([{ type: 'redacted_thinking' } as never]),
       message(['Hello' as never]),
     ];
     for (const answer of cases) {

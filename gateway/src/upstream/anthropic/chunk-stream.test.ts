@@ -6,7 +6,7 @@ import type { ChatChunk } from '../../pipeline/outcome.js';
 import { SseParser } from '../../sse/parse.js';
 import { messageToChatCompletion } from './chat-completion.js';
 import { ChatChunkTranslator } from './chunk-stream.js';
-import { message, messageEventsText, text, thinking, toolUse, usage, type Splitter } from './test/messages.js';
+import { message, messageEventsText, redactedThinking, text, thinking, toolUse, usage, type Splitter } from './test/messages.js';
 
 const CREATED = 1_760_000_000;
 const PROVIDER = 'claude-prod';
@@ -29,10 +29,18 @@ const chunkOf = (delta: Record<string, unknown>, finish: string | null = null): 
   choices: [{ index: 0, delta, finish_reason: finish }],
 });
 
-/** What a client rebuilds from the chunks: choice 0's text, reasoning, tool calls, finish, usage. */
+type ThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+
+/**
+ * What a client rebuilds from the chunks: choice 0's text, reasoning, thinking blocks, tool
+ * calls, finish, usage. A thinking block is the reasoning text since the previous block,
+ * closed by its signature; a redacted block comes whole.
+ */
 function reassemble(chunks: ChatChunk[]) {
   let content = '';
   let reasoning: string | undefined;
+  let unsigned = '';
+  const thinkingBlocks: ThinkingBlock[] = [];
   const toolCalls: Array<{ id: string; type: string; function: { name: string; arguments: string } }> = [];
   let finish: string | null | undefined;
   let reportedUsage: unknown;
@@ -42,7 +50,16 @@ function reassemble(chunks: ChatChunk[]) {
     for (const choice of chunk.choices) {
       const delta = choice.delta;
       if (typeof delta.content === 'string') content += delta.content;
-      if (typeof delta.reasoning_content === 'string') reasoning = (reasoning ?? '') + delta.reasoning_content;
+      if (typeof delta.reasoning_content === 'string') {
+        reasoning = (reasoning ?? '') + delta.reasoning_content;
+        unsigned += delta.reasoning_content;
+      }
+      for (const block of (delta.thinking_blocks ?? []) as ThinkingBlock[]) {
+        if (block.type === 'thinking') {
+          thinkingBlocks.push({ ...block, thinking: unsigned + block.thinking });
+          unsigned = '';
+        } else thinkingBlocks.push(block);
+      }
       for (const call of (delta.tool_calls ?? []) as Array<{ index: number; id?: string; type?: string; function: { name?: string; arguments: string } }>) {
         const known = toolCalls[call.index];
         if (known === undefined) toolCalls[call.index] = { id: call.id ?? '', type: call.type ?? '', function: { name: call.function.name ?? '', arguments: call.function.arguments } };
@@ -51,7 +68,7 @@ function reassemble(chunks: ChatChunk[]) {
       if (choice.finish_reason) finish = choice.finish_reason;
     }
   }
-  return { content, reasoning, toolCalls, finish, usage: reportedUsage };
+  return { content, reasoning, thinkingBlocks, toolCalls, finish, usage: reportedUsage };
 }
 
 function thrown(action: () => unknown): GatewayError {
@@ -125,27 +142,43 @@ describe('ChatChunkTranslator', () => {
     ]);
   });
 
-  it('streams thinking as reasoning_content and drops signatures, redacted thinking and citations', () => {
+  it('streams thinking as reasoning_content, signatures and redacted thinking as thinking_blocks, and drops citations', () => {
     const chunks = run([
       START,
       { type: 'content_block_start', index: 0, content_block: thinking('', '') },
       { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Paris is in France.' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'EqQBCgIYAhIM' } },
       { type: 'content_block_stop', index: 0 },
-      { type: 'content_block_start', index: 1, content_block: { type: 'redacted_thinking', data: 'EncryptedBlob' } },
+      { type: 'content_block_start', index: 1, content_block: redactedThinking('EncryptedBlob') },
       { type: 'content_block_stop', index: 1 },
       { type: 'content_block_start', index: 2, content_block: text('') },
       { type: 'content_block_delta', index: 2, delta: { type: 'citations_delta', citation: { type: 'char_location', cited_text: 'x' } } },
       { type: 'content_block_delta', index: 2, delta: { type: 'text_delta', text: 'Paris.' } },
     ]);
-    expect(chunks.slice(1)).toEqual([chunkOf({ reasoning_content: 'Paris is in France.' }), chunkOf({ content: 'Paris.' })]);
+    expect(chunks.slice(1)).toEqual([
+      chunkOf({ reasoning_content: 'Paris is in France.' }),
+      chunkOf({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'EqQBCgIYAhIM' }] }),
+      chunkOf({ thinking_blocks: [{ type: 'redacted_thinking', data: 'EncryptedBlob' }] }),
+      chunkOf({ content: 'Paris.' }),
+    ]);
+  });
+
+  it('tells a thinking block that arrives whole at its start as its text, then its signature', () => {
+    const chunks = run([START, { type: 'content_block_start', index: 0, content_block: thinking('All at once.', 'EqSig') }, { type: 'content_block_stop', index: 0 }]);
+    expect(chunks.slice(1)).toEqual([chunkOf({ reasoning_content: 'All at once.' }), chunkOf({ thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'EqSig' }] })]);
   });
 
   it('builds usage from message_start input counts (cache included) and message_delta output counts', () => {
     const cachedStart = { ...START, message: { ...START.message, usage: usage({ input_tokens: 10, cache_read_input_tokens: 1000, cache_creation_input_tokens: 200, output_tokens: 1 }) } };
     const chunks = run([cachedStart, { type: 'message_delta', delta: { stop_reason: 'max_tokens' }, usage: { output_tokens: 64 } }, { type: 'message_stop' }]);
     expect(chunks.map((c) => c.choices[0]?.finish_reason)).toEqual([null, 'length', undefined]);
-    expect(chunks[2].usage).toEqual({ prompt_tokens: 1210, completion_tokens: 64, total_tokens: 1274, prompt_tokens_details: { cached_tokens: 1000 } });
+    expect(chunks[2].usage).toEqual({
+      prompt_tokens: 1210,
+      completion_tokens: 64,
+      total_tokens: 1274,
+      prompt_tokens_details: { cached_tokens: 1000 },
+      cache_creation_input_tokens: 200,
+    });
     // Newer API versions repeat cumulative input counts in message_delta: those win.
     const cumulative = run([cachedStart, { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { input_tokens: 15, cache_read_input_tokens: null, output_tokens: 64 } }, { type: 'message_stop' }]);
     expect(cumulative[2].usage).toMatchObject({ prompt_tokens: 1215, completion_tokens: 64 });
@@ -192,6 +225,8 @@ describe('ChatChunkTranslator', () => {
       [started, 'content_block_delta', '{"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{"}}', /outside a tool_use block/],
       [started, 'content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta"}}', /without text/],
       [started, 'content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"tool_use","input":{}}}', /without index, id or name/],
+      [started, 'content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta"}}', /signature_delta without a signature/],
+      [started, 'content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"redacted_thinking"}}', /redacted_thinking block without data/],
     ];
     for (const [make, event, data, message] of cases) {
       const err = thrown(() => make().push(event, data));
@@ -203,9 +238,12 @@ describe('ChatChunkTranslator', () => {
 });
 
 describe('ChatChunkTranslator against messageToChatCompletion (property)', () => {
+  // Signatures and redacted data are opaque to the gateway: any code points or lone UTF-16 code units must come out as they went in.
+  const opaque = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)) }));
   const block: fc.Arbitrary<Anthropic.ContentBlock> = fc.oneof(
     fc.string({ unit: 'grapheme' }).map(text),
-    fc.string({ unit: 'grapheme' }).map((t) => thinking(t)),
+    fc.tuple(fc.string({ unit: 'grapheme' }), opaque).map(([t, signature]) => thinking(t, signature)),
+    opaque.map(redactedThinking),
     fc
       .record({ id: fc.string({ minLength: 1 }), name: fc.string({ minLength: 1 }), input: fc.dictionary(fc.string(), fc.jsonValue()) })
       .map(({ id, name, input }) => toolUse(id, name, input)),
@@ -252,6 +290,7 @@ describe('ChatChunkTranslator against messageToChatCompletion (property)', () =>
         const rebuilt = reassemble(chunks);
         expect(rebuilt.content).toBe(choice.message.content ?? '');
         expect(rebuilt.reasoning).toBe(choice.message.reasoning_content);
+        expect(rebuilt.thinkingBlocks).toEqual(choice.message.thinking_blocks ?? []);
         expect(rebuilt.toolCalls).toEqual(choice.message.tool_calls ?? []);
         expect(rebuilt.finish).toBe(choice.finish_reason);
         expect(rebuilt.usage).toEqual(withUsage ? completion.usage : undefined);

@@ -26,7 +26,12 @@ interface OpenToolBlock {
  * time (the caller parses the SSE framing). Pure and incremental:
  *
  * - message_start → the role chunk; its usage is kept for the end;
- * - text / thinking deltas → `content` / `reasoning_content` deltas (signatures dropped);
+ * - text / thinking deltas → `content` / `reasoning_content` deltas;
+ * - a thinking block's signature (its `signature_delta`, sent as the block ends) → a
+ *   `thinking_blocks: [{ type: 'thinking', thinking: '', signature }]` delta, and a
+ *   redacted_thinking block (sent whole at its start) → `thinking_blocks: [{ type:
+ *   'redacted_thinking', data }]`: LiteLLM's extension, with which a client rebuilds the
+ *   blocks it must send back (each signature closes the thinking text streamed before it);
  * - a tool_use block → a `tool_calls` delta with id and name, its `input_json_delta`s →
  *   argument deltas, under an index counting the message's tool_use blocks from 0;
  * - message_delta → the finish chunk; message_stop → a usage chunk (`choices: []`) when the
@@ -104,8 +109,15 @@ export class ChatChunkTranslator {
     switch (block.type) {
       case 'text':
         return typeof block.text === 'string' && block.text !== '' ? [this.chunk({ content: block.text })] : [];
-      case 'thinking':
-        return typeof block.thinking === 'string' && block.thinking !== '' ? [this.chunk({ reasoning_content: block.thinking })] : [];
+      case 'thinking': {
+        // Anthropic starts with both empty and streams them; a whole block at the start is told the same way.
+        const chunks = typeof block.thinking === 'string' && block.thinking !== '' ? [this.chunk({ reasoning_content: block.thinking })] : [];
+        if (typeof block.signature === 'string' && block.signature !== '') chunks.push(this.signatureChunk(block.signature));
+        return chunks;
+      }
+      case 'redacted_thinking':
+        if (typeof block.data !== 'string') throw this.malformed('a redacted_thinking block without data');
+        return [this.chunk({ thinking_blocks: [{ type: 'redacted_thinking', data: block.data }] })];
       case 'tool_use': {
         if (typeof index !== 'number' || typeof block.id !== 'string' || typeof block.name !== 'string') {
           throw this.malformed('a tool_use block without index, id or name');
@@ -126,6 +138,9 @@ export class ChatChunkTranslator {
         return this.textDelta('content', delta.text);
       case 'thinking_delta':
         return this.textDelta('reasoning_content', delta.thinking);
+      case 'signature_delta':
+        if (typeof delta.signature !== 'string') throw this.malformed('a signature_delta without a signature');
+        return [this.signatureChunk(delta.signature)];
       case 'input_json_delta': {
         const tool = typeof index === 'number' ? this.toolBlocks.get(index) : undefined;
         if (tool === undefined) throw this.malformed('an input_json_delta outside a tool_use block');
@@ -135,7 +150,7 @@ export class ChatChunkTranslator {
         return [this.chunk({ tool_calls: [{ index: tool.toolIndex, function: { arguments: delta.partial_json } }] })];
       }
       default:
-        // signature_delta (not representable in OpenAI chunks), citations_delta, later additions.
+        // citations_delta (OpenAI chunks have no citations), later additions.
         return [];
     }
   }
@@ -143,6 +158,10 @@ export class ChatChunkTranslator {
   private textDelta(field: 'content' | 'reasoning_content', text: unknown): ChatChunk[] {
     if (typeof text !== 'string') throw this.malformed(`a ${field === 'content' ? 'text' : 'thinking'}_delta without text`);
     return text === '' ? [] : [this.chunk({ [field]: text })];
+  }
+
+  private signatureChunk(signature: string): ChatChunk {
+    return this.chunk({ thinking_blocks: [{ type: 'thinking', thinking: '', signature }] });
   }
 
   private blockStop(index: unknown): ChatChunk[] {

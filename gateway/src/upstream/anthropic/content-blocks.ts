@@ -1,9 +1,11 @@
+import { withCacheControl } from './cache-control.js';
 import { badField, isRecord } from '../../schemas/json-checks.js';
 
 /**
  * OpenAI message content (a string, content parts, or null) → Anthropic content blocks.
  * Empty texts are left out: Anthropic rejects empty text blocks, and an empty text says
- * nothing. Which parts a message may carry depends on its role (`PartsAllowed`).
+ * nothing. A part's `cache_control` goes onto its block. Which parts a message may carry
+ * depends on its role (`PartsAllowed`).
  */
 
 export type Block = Record<string, unknown>;
@@ -25,6 +27,11 @@ export function contentBlocks(content: unknown, path: string, allowed: PartsAllo
 
 function partBlock(part: unknown, path: string, allowed: PartsAllowed): Block | undefined {
   if (!isRecord(part)) throw badField(path, 'must be a content part object');
+  const block = partContent(part, path, allowed);
+  return block === undefined ? undefined : withCacheControl(block, part, path);
+}
+
+function partContent(part: Record<string, unknown>, path: string, allowed: PartsAllowed): Block | undefined {
   const type = part.type;
   if (type === 'text') return textPart(part.text, `${path}.text`);
   if (allowed === 'assistant' && type === 'refusal') return textPart(part.refusal, `${path}.refusal`);

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GatewayError } from '../../errors.js';
 import { chatToMessagesRequest } from './messages-request.js';
@@ -401,5 +402,261 @@ describe('chatToMessagesRequest: conversation', () => {
         ],
       },
     ] satisfies Anthropic.MessageParam[]);
+  });
+});
+
+describe('chatToMessagesRequest: thinking and cache_control (the canonical extensions)', () => {
+  const translateRaw = (chat: Record<string, unknown>) => chatToMessagesRequest(chat, 'claude-x', OPTS);
+
+  it('sends thinking as it is and does not list it as dropped, sampling included: Anthropic judges the mix', () => {
+    for (const thinking of [{ type: 'enabled', budget_tokens: 2048 }, { type: 'disabled' }, { type: 'adaptive' }]) {
+      const { body, dropped } = translateRaw({ model: 'a', messages: [{ role: 'user', content: 'Hi' }], thinking, temperature: 0.2, top_k: 5 });
+      expect(body.thinking).toEqual(thinking);
+      expect(body).toMatchObject({ temperature: 0.2, top_k: 5 });
+      expect(dropped).toEqual([]);
+    }
+    expect(translateRaw({ model: 'a', messages: [{ role: 'user', content: 'Hi' }], thinking: null }).body).not.toHaveProperty('thinking');
+    const err = refusal({ messages: [{ role: 'user', content: 'Hi' }], thinking: 'enabled' });
+    expect(err.param).toBe('thinking');
+  });
+
+  it('puts an assistant message\'s thinking_blocks first in its turn, unchanged, and still drops reasoning_content', () => {
+    const signed = { type: 'thinking', thinking: 'Two cities: two calls.', signature: 'EqQBCgIYAhIM+/9=\u2028"' };
+    const redacted = { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4a' };
+    const { body } = translateRaw({
+      model: 'a',
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        {
+          role: 'assistant',
+          content: 'Checking.',
+          reasoning_content: 'Two cities: two calls.',
+          thinking_blocks: [signed, redacted],
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'toolu_1', content: '18°C' },
+        { role: 'assistant', content: null, thinking_blocks: [{ type: 'thinking', thinking: '', signature: 'OmittedSig' }], tool_calls: [{ id: 'toolu_2', type: 'function', function: { name: 'now', arguments: '' } }] },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'Weather in Paris?' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'Two cities: two calls.', signature: 'EqQBCgIYAhIM+/9=\u2028"' },
+          { type: 'redacted_thinking', data: 'EmwKAhgBEgy3va3pzix/LafPsn4a' },
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: '18°C' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: '', signature: 'OmittedSig' },
+          { type: 'tool_use', id: 'toolu_2', name: 'now', input: {} },
+        ],
+      },
+    ] satisfies Anthropic.MessageParam[]);
+  });
+
+  it('moves thinking first in an assistant turn merged from two messages, the second one carrying it', () => {
+    const { body } = translateRaw({
+      model: 'a',
+      messages: [
+        { role: 'user', content: 'Go' },
+        { role: 'assistant', content: 'Let me look.' },
+        {
+          role: 'assistant',
+          content: null,
+          thinking_blocks: [{ type: 'redacted_thinking', data: 'Blob' }, { type: 'thinking', thinking: 'Look up.', signature: 'Sig' }],
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'look', arguments: '{}' } }],
+        },
+      ],
+    });
+    expect((body.messages as unknown[])[1]).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'redacted_thinking', data: 'Blob' },
+        { type: 'thinking', thinking: 'Look up.', signature: 'Sig' },
+        { type: 'text', text: 'Let me look.' },
+        { type: 'tool_use', id: 'toolu_1', name: 'look', input: {} },
+      ],
+    } satisfies Anthropic.MessageParam);
+  });
+
+  it('leaves out unsigned thinking (another provider\'s reasoning), which Anthropic would refuse', () => {
+    const { body } = translateRaw({
+      model: 'a',
+      messages: [
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: 'Hello.', thinking_blocks: [{ type: 'thinking', thinking: 'deepseek says hi', signature: '' }, { type: 'redacted_thinking', data: 'Blob' }] },
+        { role: 'user', content: 'Again?' },
+      ],
+    });
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: [{ type: 'redacted_thinking', data: 'Blob' }, { type: 'text', text: 'Hello.' }] },
+      { role: 'user', content: 'Again?' },
+    ]);
+  });
+
+  it('refuses thinking_blocks Anthropic could not take back, naming the field', () => {
+    const withBlocks = (thinking_blocks: unknown) => ({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Yes.', thinking_blocks }] });
+    const cases: Array<[unknown, string]> = [
+      [{ type: 'thinking', thinking: 'x' }, 'messages.1.thinking_blocks'],
+      [[{ type: 'thinking', thinking: 'x' }], 'messages.1.thinking_blocks.0.signature'],
+      [[{ type: 'thinking', signature: 's' }], 'messages.1.thinking_blocks.0.thinking'],
+      [[{ type: 'redacted_thinking', data: 'd' }, { type: 'redacted_thinking' }], 'messages.1.thinking_blocks.1.data'],
+      [[{ type: 'reasoning', text: 'x' }], 'messages.1.thinking_blocks.0.type'],
+      [['x'], 'messages.1.thinking_blocks.0'],
+    ];
+    for (const [blocks, param] of cases) expect(refusal(withBlocks(blocks)).param).toBe(param);
+  });
+
+  it('puts cache_control on the blocks the marked parts, tools, tool calls and tool messages become, keeping lone marked texts as blocks', () => {
+    const ephemeral = { type: 'ephemeral' } as const;
+    const hour = { type: 'ephemeral', ttl: '1h' } as const;
+    const { body } = translateRaw({
+      model: 'a',
+      tools: [{ type: 'function', function: { name: 'read', parameters: { type: 'object', properties: {} } }, cache_control: hour }],
+      messages: [
+        { role: 'system', content: [{ type: 'text', text: 'You are a coding agent.', cache_control: hour }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'spec.pdf' }, cache_control: ephemeral },
+            { type: 'image_url', image_url: { url: 'https://example.test/cat.jpg' }, cache_control: ephemeral },
+            { type: 'text', text: 'Read it.' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: 'Reading.', cache_control: null }],
+          tool_calls: [{ id: 'toolu_1', type: 'function', function: { name: 'read', arguments: '{}' }, cache_control: ephemeral }],
+        },
+        { role: 'tool', tool_call_id: 'toolu_1', content: 'contents', cache_control: ephemeral },
+        { role: 'assistant', content: [{ type: 'text', text: 'Done.', cache_control: ephemeral }] },
+      ],
+    });
+    expect(body.tools).toEqual([{ name: 'read', input_schema: { type: 'object', properties: {} }, cache_control: hour }] satisfies Anthropic.Tool[]);
+    expect(body.system).toEqual([{ type: 'text', text: 'You are a coding agent.', cache_control: hour }] satisfies Anthropic.TextBlockParam[]);
+    expect(body.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0xLjQK' }, title: 'spec.pdf', cache_control: ephemeral },
+          { type: 'image', source: { type: 'url', url: 'https://example.test/cat.jpg' }, cache_control: ephemeral },
+          { type: 'text', text: 'Read it.' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Reading.' },
+          { type: 'tool_use', id: 'toolu_1', name: 'read', input: {}, cache_control: ephemeral },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'contents', cache_control: ephemeral }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'Done.', cache_control: ephemeral }] },
+    ] satisfies Anthropic.MessageParam[]);
+  });
+
+  it('refuses a cache_control that is not an object, naming where it was', () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi', cache_control: 'ephemeral' }] }] }, 'messages.0.content.0.cache_control'],
+      [{ messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'function', function: { name: 'f' }, cache_control: true }] }, 'tools.0.cache_control'],
+      [{ messages: [{ role: 'tool', tool_call_id: 'c', content: 'x', cache_control: [] }] }, 'messages.0.cache_control'],
+      [{ messages: [{ role: 'assistant', tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, cache_control: 1 }] }] }, 'messages.0.tool_calls.0.cache_control'],
+    ];
+    for (const [fields, param] of cases) expect(refusal(fields).param).toBe(param);
+  });
+});
+
+describe('chatToMessagesRequest: extensions survive (property)', () => {
+  const breakpoint = fc.option(fc.constantFrom({ type: 'ephemeral' }, { type: 'ephemeral', ttl: '5m' }, { type: 'ephemeral', ttl: '1h' }), { nil: undefined });
+  const marked = <T extends object>([value, cacheControl]: [T, object | undefined]) => (cacheControl === undefined ? value : { ...value, cache_control: cacheControl });
+  const textPart = fc.tuple(fc.string({ minLength: 1 }).map((text) => ({ type: 'text', text })), breakpoint).map(marked);
+  const userPart = fc.oneof(
+    textPart,
+    fc.tuple(fc.constant({ type: 'image_url', image_url: { url: 'https://example.test/cat.png' } }), breakpoint).map(marked),
+    fc.tuple(fc.constant({ type: 'file', file: { file_data: 'data:application/pdf;base64,JVBERi0xLjQK', filename: 'a.pdf' } }), breakpoint).map(marked),
+  );
+  // Opaque to the gateway: any code points or lone UTF-16 code units must go out as they came in.
+  const opaque = fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)) }));
+  const thinkingBlock = fc.oneof(
+    // Signed: an unsigned block is left out by design (tested above).
+    fc.record({ type: fc.constant('thinking'), thinking: opaque, signature: opaque.filter((sig) => sig !== '') }),
+    fc.record({ type: fc.constant('redacted_thinking'), data: opaque }),
+  );
+  const exchange = fc.record({
+    user: fc.oneof(fc.string({ minLength: 1 }), fc.array(userPart, { minLength: 1, maxLength: 3 })),
+    thinking: fc.array(thinkingBlock, { maxLength: 3 }),
+    text: fc.option(fc.array(textPart, { maxLength: 2 }), { nil: null }),
+    calls: fc.array(fc.tuple(breakpoint, breakpoint), { maxLength: 2 }),
+  });
+  const chat = fc
+    .record({
+      system: fc.option(fc.array(textPart, { minLength: 1, maxLength: 2 }), { nil: undefined }),
+      tools: fc.array(breakpoint, { maxLength: 2 }),
+      exchanges: fc.array(exchange, { minLength: 1, maxLength: 4 }),
+      thinking: fc.option(fc.record({ type: fc.constant('enabled'), budget_tokens: fc.nat() }), { nil: undefined }),
+    })
+    .map(({ system, tools, exchanges, thinking }) => {
+      const messages: Array<Record<string, unknown>> = system === undefined ? [] : [{ role: 'system', content: system }];
+      exchanges.forEach((ex, e) => {
+        messages.push({ role: 'user', content: ex.user });
+        const calls = ex.calls.map(([callMark, resultMark], c) => ({
+          call: marked([{ id: `toolu_${e}_${c}`, type: 'function', function: { name: 'read', arguments: `{"n":${c}}` } }, callMark]),
+          result: marked([{ role: 'tool', tool_call_id: `toolu_${e}_${c}`, content: `result ${c}` }, resultMark]),
+        }));
+        const assistant: Record<string, unknown> = { role: 'assistant', content: ex.text, thinking_blocks: ex.thinking };
+        if (calls.length > 0) assistant.tool_calls = calls.map((c) => c.call);
+        messages.push(assistant);
+        for (const { result } of calls) messages.push(result);
+      });
+      const out: Record<string, unknown> = { model: 'a', messages, tools: tools.map((mark, i) => marked([{ type: 'function', function: { name: `tool_${i}` } }, mark])) };
+      if (thinking !== undefined) out.thinking = thinking;
+      return out;
+    });
+
+  /** Every cache_control value, depth first, an object's own before those inside it. */
+  function breakpoints(value: unknown, found: unknown[] = []): unknown[] {
+    if (Array.isArray(value)) for (const item of value) breakpoints(item, found);
+    else if (typeof value === 'object' && value !== null) {
+      const { cache_control: own, ...rest } = value as Record<string, unknown>;
+      if (own !== undefined) found.push(own);
+      for (const inner of Object.values(rest)) breakpoints(inner, found);
+    }
+    return found;
+  }
+
+  it('signed thinking blocks lead their assistant turns byte for byte, and every breakpoint stays in place, through JSON both ways', () => {
+    fc.assert(
+      fc.property(chat, (sent) => {
+        const received = JSON.parse(JSON.stringify(sent)) as Record<string, unknown>;
+        const { body: translated, dropped } = chatToMessagesRequest(received, 'claude-x', OPTS);
+        const body = JSON.parse(JSON.stringify(translated)) as Record<string, unknown>;
+        expect(dropped).toEqual([]);
+        expect(body.thinking).toEqual(sent.thinking);
+
+        const canonical = sent.messages as Array<Record<string, unknown>>;
+        const assistants = canonical.filter((m) => m.role === 'assistant' && ((m.thinking_blocks as unknown[]).length > 0 || (m.content as unknown[] | null)?.length || m.tool_calls));
+        const turns = (body.messages as Array<{ role: string; content: string | Array<Record<string, unknown>> }>).filter((m) => m.role === 'assistant');
+        expect(turns).toHaveLength(assistants.length);
+        turns.forEach((turn, k) => {
+          const blocks = typeof turn.content === 'string' ? [] : turn.content;
+          const expected = assistants[k].thinking_blocks as unknown[];
+          expect(blocks.slice(0, expected.length)).toEqual(expected);
+          expect(blocks.slice(expected.length).some((b) => b.type === 'thinking' || b.type === 'redacted_thinking')).toBe(false);
+        });
+
+        const sentOrder = [...breakpoints(sent.tools), ...breakpoints(canonical)];
+        const sentOnward = [...breakpoints(body.tools), ...breakpoints(body.system), ...breakpoints(body.messages)];
+        expect(sentOnward).toEqual(sentOrder);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

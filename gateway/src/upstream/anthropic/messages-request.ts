@@ -1,3 +1,4 @@
+import { withCacheControl } from './cache-control.js';
 import type { Block } from './content-blocks.js';
 import { translateConversation } from './conversation.js';
 import { badField, isRecord } from '../../schemas/json-checks.js';
@@ -6,7 +7,9 @@ import { badField, isRecord } from '../../schemas/json-checks.js';
  * The canonical OpenAI chat body → an Anthropic Messages body, for providers of kind
  * `anthropic`. Pure. Field by field:
  *
- * - `model` → the target's upstream model; `messages` → `system` + alternating turns (conversation.ts).
+ * - `model` → the target's upstream model; `messages` → `system` + alternating turns (conversation.ts),
+ *   with the assistant messages' signed `thinking_blocks` back in their turns and every
+ *   `cache_control` breakpoint on the block its part, tool message or tool call became.
  * - `max_completion_tokens` ?? `max_tokens` ?? the provider's default → `max_tokens` (required by Anthropic).
  * - `stop` (string or list) → `stop_sequences`.
  * - `temperature`, `top_p`, `top_k` → as they are, under API versions before 2026-10-21.
@@ -14,8 +17,12 @@ import { badField, isRecord } from '../../schemas/json-checks.js';
  *   Anthropic's 400 is relayed, rather than silently answering at another temperature than
  *   asked. API version 2026-10-21 removed all three (a 400 even at their defaults, and OpenAI
  *   clients send them routinely): under it they are not sent but listed in `dropped`.
+ * - `thinking` (Anthropic's own object, carried by the canonical body as LiteLLM does) → as it
+ *   is. With thinking on, Anthropic refuses a `temperature` other than 1, `top_k`, a `top_p`
+ *   below 0.95 and forced tool use (`tool_choice` required or named): those are sent as asked
+ *   all the same and Anthropic's 400 relayed, rather than answering otherwise than asked.
  * - `safety_identifier` (OpenAI's newer name for it) ?? `user` → `metadata.user_id`.
- * - `tools` (function tools) → `{ name, description, input_schema, strict }`; `tool_choice`
+ * - `tools` (function tools) → `{ name, description, input_schema, strict, cache_control }`; `tool_choice`
  *   auto/none/required/named → auto/none/any/tool; `parallel_tool_calls: false` →
  *   `disable_parallel_tool_use` on the tool choice (an `auto` one if none was given).
  * - `response_format` json_schema → `output_config.format` (Anthropic's structured outputs,
@@ -26,7 +33,8 @@ import { badField, isRecord } from '../../schemas/json-checks.js';
  * `n` > 1, `logprobs`/`top_logprobs`, `response_format` json_object (Anthropic has no JSON mode
  * without a schema), legacy `functions`/`function_call`, and `reasoning_effort` — extended
  * thinking with tools requires sending Anthropic's signed thinking blocks back on the next
- * turn, which OpenAI messages cannot carry, so tool conversations would fail on turn two.
+ * turn, which clients asking by `reasoning_effort` (plain OpenAI clients) do not do, so tool
+ * conversations would fail on turn two; `thinking` is the way to ask.
  *
  * Ignored (not sent, not reported), having no Anthropic equivalent and no visible effect:
  * `stream_options` (Anthropic streams always carry usage), `store` and `metadata` (OpenAI's
@@ -67,6 +75,7 @@ const TRANSLATED_EXCEPT_SAMPLING = [
   'parallel_tool_calls',
   'response_format',
   'stream',
+  'thinking',
   // Checked by refuseUnsupported: allowed only at their defaults.
   'n',
   'logprobs',
@@ -97,6 +106,11 @@ export function chatToMessagesRequest(chat: Record<string, unknown>, upstreamMod
   if (stop !== undefined) body.stop_sequences = stop;
   const samplingAccepted = (opts.apiVersion ?? '2023-06-01') < SAMPLING_REMOVED_IN;
   if (samplingAccepted) for (const field of SAMPLING) if (given(chat[field]) !== undefined) body[field] = chat[field];
+  const thinking = given(chat.thinking);
+  if (thinking !== undefined) {
+    if (!isRecord(thinking)) throw badField('thinking', "must be an object such as { type: 'enabled', budget_tokens: 2048 }");
+    body.thinking = thinking;
+  }
   const userId = given(chat.safety_identifier) ?? given(chat.user);
   if (userId !== undefined) body.metadata = { user_id: userId };
   const tools = toolsOf(chat.tools);
@@ -118,7 +132,7 @@ function refuseUnsupported(chat: Record<string, unknown>): void {
   if (given(chat.reasoning_effort) !== undefined) {
     throw badField(
       'reasoning_effort',
-      "not supported by the anthropic provider adapter: Anthropic's extended thinking needs its signed thinking blocks sent back in tool conversations, which OpenAI messages cannot carry",
+      "not supported by the anthropic provider adapter: Anthropic's extended thinking needs its signed thinking blocks sent back in tool conversations (as `thinking_blocks` on assistant messages), which OpenAI clients do not do; send Anthropic's `thinking` parameter instead",
     );
   }
   for (const legacy of ['functions', 'function_call'] as const) {
@@ -150,7 +164,7 @@ function toolsOf(tools: unknown): Block[] | undefined {
     if (typeof fn.description === 'string') out.description = fn.description;
     out.input_schema = inputSchemaOf(fn.parameters, `${path}.function.parameters`);
     if (fn.strict === true) out.strict = true;
-    return out;
+    return withCacheControl(out, tool, path);
   });
 }
 

@@ -24,6 +24,8 @@ export const text = (value: string): Anthropic.TextBlock => ({ type: 'text', tex
 
 export const thinking = (value: string, signature = 'sig-abc'): Anthropic.ThinkingBlock => ({ type: 'thinking', thinking: value, signature });
 
+export const redactedThinking = (data: string): Anthropic.RedactedThinkingBlock => ({ type: 'redacted_thinking', data });
+
 export const toolUse = (id: string, name: string, input: Record<string, unknown>): Anthropic.ToolUseBlock => ({
   type: 'tool_use',
   id,
