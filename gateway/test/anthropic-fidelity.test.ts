@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import { SpanKind } from '@opentelemetry/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SLUICE } from '../../collector/src/model/semconv.js';
+import { ATTR, SLUICE } from '../../collector/src/model/semconv.js';
 import { type Harness, SIM_HEADERS, eventually, inMemoryTelemetry, simConfig, startHarness } from './harness.js';
 
 // What Claude Code and other Anthropic clients rely on must survive the trip through Sluice
@@ -155,6 +155,15 @@ describe('Anthropic client → Sluice → Anthropic provider keeps what Anthropi
     expectSentFaithfully(received[0]);
     expect(msg.content).toEqual(expectedContent);
     expect(msg.usage).toMatchObject({ input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30, output_tokens: 12 });
+    // Stored usage counts every prompt token, and says which were cache reads and writes;
+    // the call is priced with each at its own rate (claude-sonnet-4-5: $3 in, $0.30 read, $3.75 write, $15 out per MTok).
+    const server = (await eventually(() => telemetry.spans(), (s) => s.some((x) => x.kind === SpanKind.SERVER))).find((x) => x.kind === SpanKind.SERVER)!;
+    expect(server.attributes).toMatchObject({
+      [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 90,
+      [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 30,
+      [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 10,
+      [SLUICE.COST_MICRO_USD]: Math.ceil(50 * 3 + 30 * 0.3 + 10 * 3.75 + 12 * 15),
+    });
   });
 
   it('stream: the SDK assembles the same signed thinking, redacted block and text', async () => {

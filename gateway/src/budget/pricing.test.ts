@@ -41,20 +41,33 @@ describe('pricing', () => {
     expect(costMicroUsd(mini, { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 })).toBe(0);
   });
 
+  it('prices Anthropic prompt-cache writes at their premium, reads at their discount, the rest at the input price', () => {
+    const sonnet = table().lookup(['claude-sonnet-4-5-20250929'])!;
+    expect(sonnet.cacheWriteInputMicroUsdPerMTok).toBe(3_750_000);
+    // 1M prompt tokens: 300k read from cache, 200k written to it, 500k plain; 100k out.
+    const usage = { inputTokens: 1_000_000, cachedInputTokens: 300_000, cacheWriteInputTokens: 200_000, outputTokens: 100_000 };
+    expect(costMicroUsd(sonnet, usage)).toBe(500_000 * 3 + 300_000 * 0.3 + 200_000 * 3.75 + 100_000 * 15);
+    // Writes are priced like plain input where no write price is known (OpenAI reports none).
+    const gpt = table().lookup(['gpt-4o'])!;
+    expect(costMicroUsd(gpt, { ...usage, cachedInputTokens: 0 })).toBe(costMicroUsd(gpt, { ...usage, cachedInputTokens: 0, cacheWriteInputTokens: 0 }));
+  });
+
   it('property: cost is a non-negative integer, monotone in every token count', () => {
     const priceArb = fc.record({
       inputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       cachedInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
+      cacheWriteInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       outputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       source: fc.constant('config' as const),
     });
     const n = fc.integer({ min: 0, max: 2_000_000 });
     fc.assert(
-      fc.property(priceArb, n, n, n, n, (p, input, cachedRaw, output, more) => {
+      fc.property(priceArb, n, n, n, n, n, (p, input, cachedRaw, writtenRaw, output, more) => {
         const cached = Math.min(cachedRaw, input);
-        const c = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, outputTokens: output });
-        const c2 = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, outputTokens: output + more });
-        const c3 = costMicroUsd(p, { inputTokens: input + more, cachedInputTokens: cached, outputTokens: output });
+        const written = Math.min(writtenRaw, input - cached);
+        const c = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, cacheWriteInputTokens: written, outputTokens: output });
+        const c2 = costMicroUsd(p, { inputTokens: input, cachedInputTokens: cached, cacheWriteInputTokens: written, outputTokens: output + more });
+        const c3 = costMicroUsd(p, { inputTokens: input + more, cachedInputTokens: cached, cacheWriteInputTokens: written, outputTokens: output });
         return Number.isInteger(c) && c >= 0 && c2 >= c && c3 >= c;
       }),
     );

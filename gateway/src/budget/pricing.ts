@@ -6,14 +6,20 @@ import { tokenizerPrice } from './tokenizer-models.js';
 export interface Price {
   inputMicroUsdPerMTok: number;
   cachedInputMicroUsdPerMTok: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic charges a premium). */
+  cacheWriteInputMicroUsdPerMTok: number;
   outputMicroUsdPerMTok: number;
   source: 'config' | 'builtin' | 'gpt-tokenizer' | 'default';
 }
 
-/** Token counts a charge is computed from; `inputTokens` includes the cached ones (OpenAI semantics). */
+/**
+ * Token counts a charge is computed from; `inputTokens` includes the cached ones and the
+ * cache writes (OpenAI semantics: all prompt tokens).
+ */
 export interface TokenUsage {
   inputTokens: number;
   cachedInputTokens: number;
+  cacheWriteInputTokens?: number;
   outputTokens: number;
 }
 
@@ -25,13 +31,14 @@ function fromUsd(p: UsdPrice, source: Price['source']): Price {
   return {
     inputMicroUsdPerMTok: toMicro(p.input),
     cachedInputMicroUsdPerMTok: toMicro(p.cachedInput ?? p.input),
+    cacheWriteInputMicroUsdPerMTok: toMicro(p.cacheWriteInput ?? p.input),
     outputMicroUsdPerMTok: toMicro(p.output),
     source,
   };
 }
 
 const fromConfig = (p: ModelPriceConfig, source: Price['source']): Price =>
-  fromUsd({ input: p.inputUsdPerMTok, cachedInput: p.cachedInputUsdPerMTok, output: p.outputUsdPerMTok }, source);
+  fromUsd({ input: p.inputUsdPerMTok, cachedInput: p.cachedInputUsdPerMTok, cacheWriteInput: p.cacheWriteInputUsdPerMTok, output: p.outputUsdPerMTok }, source);
 
 /**
  * Cost of a call in integer micro-USD, rounded up: a call that used tokens never costs 0
@@ -39,9 +46,13 @@ const fromConfig = (p: ModelPriceConfig, source: Price['source']): Price =>
  */
 export function costMicroUsd(price: Price, usage: TokenUsage): number {
   const cached = Math.max(0, Math.min(usage.cachedInputTokens, usage.inputTokens));
-  const uncached = Math.max(0, usage.inputTokens - cached);
+  const written = Math.max(0, Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached));
+  const uncached = Math.max(0, usage.inputTokens - cached - written);
   const scaled =
-    uncached * price.inputMicroUsdPerMTok + cached * price.cachedInputMicroUsdPerMTok + Math.max(0, usage.outputTokens) * price.outputMicroUsdPerMTok;
+    uncached * price.inputMicroUsdPerMTok +
+    cached * price.cachedInputMicroUsdPerMTok +
+    written * price.cacheWriteInputMicroUsdPerMTok +
+    Math.max(0, usage.outputTokens) * price.outputMicroUsdPerMTok;
   return Math.ceil(scaled / MICRO);
 }
 
@@ -124,6 +135,7 @@ export function maxPrice(a: Price, b: Price): Price {
   return {
     inputMicroUsdPerMTok: Math.max(a.inputMicroUsdPerMTok, b.inputMicroUsdPerMTok),
     cachedInputMicroUsdPerMTok: Math.max(a.cachedInputMicroUsdPerMTok, b.cachedInputMicroUsdPerMTok),
+    cacheWriteInputMicroUsdPerMTok: Math.max(a.cacheWriteInputMicroUsdPerMTok, b.cacheWriteInputMicroUsdPerMTok),
     outputMicroUsdPerMTok: Math.max(a.outputMicroUsdPerMTok, b.outputMicroUsdPerMTok),
     source: a.source === b.source ? a.source : 'config',
   };

@@ -18,7 +18,11 @@ export function usageFromOpenAi(raw: unknown): Usage | undefined {
   if (!isCount(output)) return undefined;
   const details = u.prompt_tokens_details as { cached_tokens?: unknown } | null | undefined;
   const cached = isCount(details?.cached_tokens) ? Math.min(details.cached_tokens, input) : 0;
-  return { inputTokens: input, outputTokens: output, cachedInputTokens: cached, estimated: false };
+  const usage: Usage = { inputTokens: input, outputTokens: output, cachedInputTokens: cached, estimated: false };
+  // Anthropic's cache writes, carried by the canonical form as LiteLLM does.
+  const written = u.cache_creation_input_tokens;
+  if (isCount(written) && written > 0) usage.cacheWriteInputTokens = Math.min(written, input - cached);
+  return usage;
 }
 
 /** TPOT per the issue: (total − TTFT) / (output tokens − 1); undefined when not measurable. */

@@ -22,9 +22,13 @@ export type AttrValue = string | number | boolean | string[] | number[];
 
 /** Token usage of one call. `estimated` when counted by the gateway, not reported upstream. */
 export interface Usage {
+  /** All prompt tokens, cache reads and writes included. */
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from the provider's prompt cache. */
   cachedInputTokens: number;
+  /** Prompt tokens written to the provider's prompt cache (Anthropic reports them; priced apart). */
+  cacheWriteInputTokens?: number;
   estimated: boolean;
 }
 

@@ -60,6 +60,7 @@ export function usageAttributes(usage: Usage | undefined, timing: CallTiming | u
     a[ATTR.GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
     a[ATTR.GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
     if (usage.cachedInputTokens > 0) a[ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cachedInputTokens;
+    if (usage.cacheWriteInputTokens) a[ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWriteInputTokens;
     a[SLUICE.TOKENS_ESTIMATED] = usage.estimated;
   }
   if (timing?.ttftMs !== undefined) {

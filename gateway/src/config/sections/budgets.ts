@@ -18,6 +18,8 @@ export const ModelPriceSchema = z
     inputUsdPerMTok: z.number().nonnegative().finite(),
     /** Prompt tokens served from the provider's prompt cache; default: the input price. */
     cachedInputUsdPerMTok: z.number().nonnegative().finite().optional(),
+    /** Prompt tokens written to the provider's prompt cache (Anthropic: 1.25× input); default: the input price. */
+    cacheWriteInputUsdPerMTok: z.number().nonnegative().finite().optional(),
     outputUsdPerMTok: z.number().nonnegative().finite(),
   })
   .strict();
