@@ -44,8 +44,9 @@ type Delta = ChatChunk['choices'][number]['delta'];
 
 /** The deltas that rebuild one cached choice, ending with its finish reason. */
 function* choiceDeltas(c: CachedChoice, chunkChars: number): Generator<{ delta: Delta; finish?: string; logprobs?: unknown }> {
-  const m = c.message as { role: string; content?: unknown; refusal?: unknown; tool_calls?: unknown };
+  const m = c.message as { role: string; content?: unknown; refusal?: unknown; tool_calls?: unknown; reasoning_content?: unknown; thinking_blocks?: unknown };
   yield { delta: { role: m.role, content: '' } };
+  yield* thinkingDeltas(m.reasoning_content, m.thinking_blocks, chunkChars);
   let first = true;
   if (typeof m.content === 'string') {
     for (const p of pieces(m.content, chunkChars)) {
@@ -64,6 +65,31 @@ function* choiceDeltas(c: CachedChoice, chunkChars: number): Generator<{ delta: 
     }
   }
   yield { delta: {}, finish: c.finish_reason };
+}
+
+/**
+ * Reasoning as it streamed: with signed `thinking_blocks`, each block's text then its
+ * signature (what an Anthropic client needs back in a tool loop), redacted blocks whole;
+ * else plain `reasoning_content`.
+ */
+function* thinkingDeltas(reasoning: unknown, blocks: unknown, chunkChars: number): Generator<{ delta: Delta }> {
+  let signed = '';
+  if (Array.isArray(blocks)) {
+    for (const b of blocks as Array<Record<string, unknown>>) {
+      if (b.type === 'thinking') {
+        const text = String(b.thinking ?? '');
+        signed += text;
+        for (const p of pieces(text, chunkChars)) yield { delta: { reasoning_content: p } };
+        yield { delta: { thinking_blocks: [{ type: 'thinking', thinking: '', signature: b.signature }] } };
+      } else {
+        yield { delta: { thinking_blocks: [b] } };
+      }
+    }
+  }
+  // Reasoning no signature closed (or from a provider that signs none).
+  if (typeof reasoning === 'string' && reasoning.startsWith(signed)) {
+    for (const p of pieces(reasoning.slice(signed.length), chunkChars)) yield { delta: { reasoning_content: p } };
+  }
 }
 
 export interface ReplayOptions {

@@ -9,10 +9,17 @@ interface ToolCallDraft {
   arguments: string;
 }
 
+/** A signed thinking block or a redacted one (the canonical `thinking_blocks` entries). */
+type ThinkingBlock = { type: 'thinking'; thinking: string; signature: string } | { type: 'redacted_thinking'; data: string };
+
 interface ChoiceDraft {
   role: string;
   content: string;
   sawContent: boolean;
+  /** All `reasoning_content`; `pendingThinking` is the part not yet closed by a signature. */
+  reasoning: string | undefined;
+  pendingThinking: string;
+  thinkingBlocks: ThinkingBlock[];
   refusal: string | undefined;
   toolCalls: Map<number, ToolCallDraft>;
   finishReason: string | undefined;
@@ -24,8 +31,8 @@ type ToolCallDelta = { index?: number; id?: string; type?: string; function?: { 
 
 /**
  * Rebuilds the complete answer from `chat.completion.chunk`s as they pass (content, tool
- * call fragments by index, refusal, logprobs, finish reasons), so a stream can be cached
- * once it has ended well. Bounded: past `maxChars` of text it gives up (`oversized`).
+ * call fragments by index, refusal, reasoning and signed thinking blocks, logprobs, finish
+ * reasons), so a stream can be cached once it has ended well. Bounded: past `maxChars` of text it gives up (`oversized`).
  */
 export class StreamAssembler {
   private readonly choices = new Map<number, ChoiceDraft>();
@@ -66,6 +73,8 @@ export class StreamAssembler {
     if (this.oversized || this.choices.size === 0) return undefined;
     const choices = [...this.choices.entries()].sort((a, b) => a[0] - b[0]).map(([index, d]) => {
       const message: Record<string, unknown> = { role: d.role, content: d.sawContent || d.toolCalls.size === 0 ? d.content : null };
+      if (d.reasoning !== undefined) message.reasoning_content = d.reasoning;
+      if (d.thinkingBlocks.length > 0) message.thinking_blocks = d.thinkingBlocks;
       if (d.refusal !== undefined) message.refusal = d.refusal;
       if (d.toolCalls.size > 0) {
         message.tool_calls = [...d.toolCalls.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => ({
@@ -83,7 +92,10 @@ export class StreamAssembler {
   private draft(index: number): ChoiceDraft {
     let d = this.choices.get(index);
     if (!d) {
-      d = { role: 'assistant', content: '', sawContent: false, refusal: undefined, toolCalls: new Map(), finishReason: undefined, logprobs: undefined };
+      d = {
+        role: 'assistant', content: '', sawContent: false, reasoning: undefined, pendingThinking: '', thinkingBlocks: [],
+        refusal: undefined, toolCalls: new Map(), finishReason: undefined, logprobs: undefined,
+      };
       this.choices.set(index, d);
     }
     return d;
@@ -95,6 +107,22 @@ export class StreamAssembler {
       d.content += delta.content;
       d.sawContent ||= delta.content !== '';
       this.chars += delta.content.length;
+    }
+    if (typeof delta.reasoning_content === 'string') {
+      d.reasoning = (d.reasoning ?? '') + delta.reasoning_content;
+      d.pendingThinking += delta.reasoning_content;
+      this.chars += delta.reasoning_content.length;
+    }
+    // A signature closes the thinking streamed since the last block (the canonical stream's convention).
+    if (Array.isArray(delta.thinking_blocks)) {
+      for (const b of delta.thinking_blocks as Array<Record<string, unknown>>) {
+        if (b?.type === 'thinking' && typeof b.signature === 'string') {
+          d.thinkingBlocks.push({ type: 'thinking', thinking: d.pendingThinking, signature: b.signature });
+          d.pendingThinking = '';
+        } else if (b?.type === 'redacted_thinking' && typeof b.data === 'string') {
+          d.thinkingBlocks.push({ type: 'redacted_thinking', data: b.data });
+        }
+      }
     }
     if (typeof delta.refusal === 'string') {
       d.refusal = (d.refusal ?? '') + delta.refusal;

@@ -18,7 +18,23 @@ async function replayChunks(answer: CachedAnswer, chunkChars: number): Promise<C
 }
 
 const toolCall = fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), type: fc.constant('function'), function: fc.record({ name: fc.string({ minLength: 1, maxLength: 12 }), arguments: fc.string({ maxLength: 80 }) }) });
+const thinkingBlock = fc.oneof(
+  fc.record({ type: fc.constant('thinking' as const), thinking: fc.string({ maxLength: 60 }), signature: fc.string({ minLength: 1, maxLength: 30 }) }),
+  fc.record({ type: fc.constant('redacted_thinking' as const), data: fc.string({ minLength: 1, maxLength: 30 }) }),
+);
+/** A reasoning model's answer: signed (Anthropic) or plain (DeepSeek, vLLM) thinking, then text. */
+const reasoned = fc
+  .record({ blocks: fc.array(thinkingBlock, { maxLength: 3 }), unsigned: fc.string({ maxLength: 40 }), content: fc.string({ maxLength: 80 }) })
+  .filter(({ blocks, unsigned }) => blocks.length > 0 || unsigned !== '')
+  .map(({ blocks, unsigned, content }) => {
+    const reasoning = blocks.map((b) => (b.type === 'thinking' ? b.thinking : '')).join('') + unsigned;
+    const message: { role: string; [k: string]: unknown } = { role: 'assistant', content };
+    if (reasoning !== '') message.reasoning_content = reasoning;
+    if (blocks.length > 0) message.thinking_blocks = blocks;
+    return { message, finish_reason: 'stop' };
+  });
 const choice = fc.oneof(
+  reasoned,
   fc.record({ content: fc.string({ unit: 'grapheme', maxLength: 200 }) }).map((m) => ({ message: { role: 'assistant', content: m.content }, finish_reason: 'stop' })),
   fc.array(toolCall, { minLength: 1, maxLength: 3 }).map((calls) => ({ message: { role: 'assistant', content: null, tool_calls: calls }, finish_reason: 'tool_calls' })),
 );
