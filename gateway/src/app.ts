@@ -134,7 +134,8 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
     });
     const parentCtx = deps.telemetry.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
     const span = deps.telemetry.tracer.startSpan(`${op} ${req.url ?? ''}`, { kind: SpanKind.SERVER }, parentCtx);
-    const baseHeaders: Record<string, string> = { 'x-request-id': requestId };
+    // Anthropic's SDKs read `request-id` (a message's `_request_id`): the same id, which spans carry.
+    const baseHeaders: Record<string, string> = api === 'anthropic' ? { 'x-request-id': requestId, 'request-id': requestId } : { 'x-request-id': requestId };
     const path = req.url ?? '';
     const attrs: Record<string, AttrValue> = arrivalAttributes({ requestId, api, operation: op, path, headers: req.headers });
     let ctx: RequestCtx | undefined;

@@ -69,6 +69,7 @@ describe('POST /v1/messages (Anthropic clients)', () => {
     expect(textOf(msg)).toBe(direct.text);
     expect(msg.usage.output_tokens).toBe(direct.output);
     expect(msg.usage.input_tokens).toBeGreaterThan(0);
+    expect(msg._request_id).toMatch(/\S/);
     // What went upstream was an OpenAI chat request carrying the client's max_tokens.
     const sent = h.sim.recentRequests(1)[0];
     expect(sent.path).toBe('/v1/chat/completions');
