@@ -30,7 +30,9 @@ beforeAll(async () => {
           'sim-embed': { provider: 'sim', model: 'sim-embed' },
           'claude-sim': { provider: 'claude', model: 'sim-fast' },
           'claude-embed': { provider: 'claude', model: 'sim-embed' },
+          'sim-limited': { provider: 'sim', model: 'sim-fast' },
         },
+        rateLimits: { rules: [{ name: 'two-a-minute', per: 'agent', match: { model: 'sim-limited' }, requests: 2, period: 'minute' }] },
       }),
   });
   anthropic = new Anthropic({ baseURL: h.gw.url, apiKey: 'unused-by-this-config', maxRetries: 0, timeout: 20_000 });
@@ -153,10 +155,25 @@ describe('POST /v1/messages (Anthropic clients)', () => {
     await expect(stream.finalMessage()).rejects.toThrow(/stream/i);
   });
 
+  it("rate limits answer with Anthropic's headers and a rate_limit_error the SDK raises with its retry-after", async () => {
+    const ask = { model: 'sim-limited', max_tokens: 8, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const { response } = await anthropic.messages.create(ask).withResponse();
+    expect(response.headers.get('anthropic-ratelimit-requests-limit')).toBe('2');
+    expect(response.headers.get('anthropic-ratelimit-requests-remaining')).toBe('1');
+    expect(Date.parse(response.headers.get('anthropic-ratelimit-requests-reset') ?? '')).toBeGreaterThan(Date.now());
+    await anthropic.messages.create(ask);
+    const refused = await anthropic.messages.create(ask).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(Anthropic.RateLimitError);
+    const err = refused as InstanceType<typeof Anthropic.RateLimitError>;
+    expect(err.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect(Number(err.headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(err.headers?.get('anthropic-ratelimit-requests-remaining')).toBe('0');
+  });
+
   it('lists models in Anthropic’s shape for the Anthropic SDK', async () => {
     const page = await anthropic.models.list();
     const ids = page.data.map((m) => m.id).sort();
-    expect(ids).toEqual(['claude-embed', 'claude-sim', 'sim-embed', 'sim-fast']);
+    expect(ids).toEqual(['claude-embed', 'claude-sim', 'sim-embed', 'sim-fast', 'sim-limited']);
     expect(page.data[0].type).toBe('model');
   });
 

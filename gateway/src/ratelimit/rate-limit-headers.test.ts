@@ -25,4 +25,23 @@ describe('rate-limit headers', () => {
       'x-ratelimit-reset-tokens': '45m36s',
     });
   });
+
+  it("adds Anthropic's anthropic-ratelimit-* names, resets as RFC 3339 instants, for /v1/messages clients", () => {
+    const h = rateLimitHeaders(
+      [
+        { rule: 'a', unit: 'requests', limit: 10, remaining: 3, resetMs: 42_000 },
+        { rule: 'b', unit: 'tokens', limit: 500, remaining: 120, resetMs: 1_500.2 },
+      ],
+      Date.UTC(2026, 10, 27, 12, 0, 0),
+    );
+    expect(h).toMatchObject({
+      'x-ratelimit-remaining-requests': '3',
+      'anthropic-ratelimit-requests-limit': '10',
+      'anthropic-ratelimit-requests-remaining': '3',
+      'anthropic-ratelimit-requests-reset': '2026-11-27T12:00:42.000Z',
+      'anthropic-ratelimit-tokens-limit': '500',
+      'anthropic-ratelimit-tokens-remaining': '120',
+      'anthropic-ratelimit-tokens-reset': '2026-11-27T12:00:01.501Z',
+    });
+  });
 });

@@ -25,23 +25,40 @@ function tightest(states: readonly LimitState[], unit: LimitState['unit']): Limi
   return best;
 }
 
-/** `x-ratelimit-*` headers as OpenAI sends them (clients and SDKs read these names). */
-export function rateLimitHeaders(states: readonly LimitState[]): Record<string, string> {
+/**
+ * `x-ratelimit-*` headers as OpenAI sends them (clients and SDKs read these names); with
+ * `anthropicAtMs` (the wall clock now), also Anthropic's `anthropic-ratelimit-*`, whose
+ * resets are RFC 3339 instants, for clients of `/v1/messages`.
+ */
+export function rateLimitHeaders(states: readonly LimitState[], anthropicAtMs?: number): Record<string, string> {
   const h: Record<string, string> = {};
+  // Literal names: these go on every limited answer, and built names would cost an allocation each.
   const r = tightest(states, 'requests');
   if (r) {
     h['x-ratelimit-limit-requests'] = String(r.limit);
     h['x-ratelimit-remaining-requests'] = String(r.remaining);
     h['x-ratelimit-reset-requests'] = formatResetDuration(r.resetMs);
+    if (anthropicAtMs !== undefined) {
+      h['anthropic-ratelimit-requests-limit'] = String(r.limit);
+      h['anthropic-ratelimit-requests-remaining'] = String(r.remaining);
+      h['anthropic-ratelimit-requests-reset'] = resetInstant(anthropicAtMs, r.resetMs);
+    }
   }
   const t = tightest(states, 'tokens');
   if (t) {
     h['x-ratelimit-limit-tokens'] = String(t.limit);
     h['x-ratelimit-remaining-tokens'] = String(t.remaining);
     h['x-ratelimit-reset-tokens'] = formatResetDuration(t.resetMs);
+    if (anthropicAtMs !== undefined) {
+      h['anthropic-ratelimit-tokens-limit'] = String(t.limit);
+      h['anthropic-ratelimit-tokens-remaining'] = String(t.remaining);
+      h['anthropic-ratelimit-tokens-reset'] = resetInstant(anthropicAtMs, t.resetMs);
+    }
   }
   return h;
 }
+
+const resetInstant = (nowMs: number, resetMs: number): string => new Date(nowMs + Math.max(0, Math.ceil(resetMs))).toISOString();
 
 /** The refusal to report: one that can never pass, else the one that frees up last. */
 export function worstRefusal(refusals: readonly RateRefusal[]): RateRefusal {

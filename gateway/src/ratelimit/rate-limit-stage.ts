@@ -46,7 +46,8 @@ const actualTokens = (ctx: RequestCtx, u: Usage | undefined, fallback: () => num
 
 /**
  * Requests- and tokens-per-period limits per agent, team, key and model (GCRA). Refuses
- * with 429 and `x-ratelimit-*` headers; puts the same headers on successful answers. Token
+ * with 429 and `x-ratelimit-*` headers (plus `anthropic-ratelimit-*` on `/v1/messages`);
+ * puts the same headers on successful answers. Token
  * counts are settled to actual usage; a call refused further in (budget, guardrail, bad
  * request) gives its request back.
  */
@@ -66,7 +67,7 @@ export function rateLimitStage(limiter: RateLimiter): Stage {
       tokens = tokensBeforeCall(ctx, true);
       r = limiter.take(checks, 1, tokens);
     }
-    const headers = rateLimitHeaders(r.states);
+    const headers = rateLimitHeaders(r.states, ctx.api === 'anthropic' ? Date.now() : undefined);
     if (!r.ok) {
       const worst = worstRefusal(r.refusals);
       ctx.attrs[SLUICE.RATELIMIT_NAME] = worst.rule;
