@@ -44,6 +44,13 @@ export function overviewQueries(t: Tables) {
       WHERE ${w}
       GROUP BY time, status
       ORDER BY time`,
+    // Which API the agents speak (OpenAI chat completions or Anthropic Messages); only the spans carry it.
+    requestsByApi: sql`
+      SELECT $__timeInterval(Timestamp) AS time, ${attr(SLUICE.API)} AS api, count() / $__interval_s AS requests_per_s
+      FROM ${t.traces}
+      WHERE ${wSpans} AND ${LLM_SERVER_SPAN}
+      GROUP BY time, api
+      ORDER BY time`,
     // Errors of each type over all calls of the interval (refusals count: they are answers the
     // agent did not want either).
     errorRatioByType: sql`
