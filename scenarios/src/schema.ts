@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExpectationSchema } from './format/expectation-schema.js';
 import { LoadSchema } from './format/load-schema.js';
-import { StepSchema, VarsSchema, type StepOutput } from './format/step-schema.js';
+import { LlmApiSchema, StepSchema, VarsSchema, type StepOutput } from './format/step-schema.js';
 import { UpstreamsSchema } from './format/upstream-schema.js';
 
 /**
@@ -50,6 +50,8 @@ export const AgentSchema = z
     vars: VarsSchema.default({}),
     /** A failed step ends the run (`stop`), or the run goes on (branches may test `error`). */
     onError: z.enum(['stop', 'continue']).default('stop'),
+    /** Wire API of the agent's LLM steps (each step may say otherwise): `anthropic` for Claude-based agents. */
+    api: LlmApiSchema.default('openai'),
     steps: z.array(StepSchema).min(1).max(256),
   })
   .strict();

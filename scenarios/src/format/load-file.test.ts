@@ -39,6 +39,22 @@ describe('scenario files', () => {
     expect(s.agents[0]).toMatchObject({ weight: 1, onError: 'stop', steps: [{ llm: { model: 'm', stream: true, history: 'keep' } }] });
   });
 
+  it('takes the wire API of LLM steps from the step, else the agent, else OpenAI', () => {
+    const s = parseScenarioText(`
+name: wires
+agents:
+  - name: plain
+    steps: [ { llm: { model: m, prompt: hi } } ]
+  - name: claude
+    api: anthropic
+    steps: [ { llm: { model: m, prompt: hi } }, { llm: { model: m, prompt: hi, api: openai } } ]
+load: { model: closed, concurrency: 1, runs: 1 }
+`);
+    expect(s.agents.map((a) => [a.api, ...a.steps.map((st) => st.llm?.api ?? a.api)])).toEqual([['openai', 'openai'], ['anthropic', 'anthropic', 'openai']]);
+    const issues = issuesOf(VALID.replace('prompt: hi }', 'prompt: hi, api: gemini }'));
+    expect(issues.map((i) => [i.path, i.line])).toEqual([['agents.0.steps.0.llm.api', 6]]);
+  });
+
   it('refuses a bad file with the path and line of every problem', () => {
     const issues = issuesOf(`
 name: "bad name!"

@@ -42,6 +42,14 @@ export const OfferedToolSchema = z.union([
 ]);
 export type OfferedTool = z.infer<typeof OfferedToolSchema>;
 
+/**
+ * The wire API an LLM call speaks to the gateway: OpenAI chat completions
+ * (`POST /v1/chat/completions`) or Anthropic Messages (`POST /v1/messages`, as Anthropic's
+ * SDKs and Claude Code send it). The run's conversation is the same either way.
+ */
+export const LlmApiSchema = z.enum(['openai', 'anthropic']);
+export type LlmApi = z.infer<typeof LlmApiSchema>;
+
 const OutcomeSchema = z.enum(['tool_calls', 'text', 'length', 'ok', 'error']);
 /** What a branch or loop tests about the previous step. */
 export type StepOutcome = z.infer<typeof OutcomeSchema>;
@@ -52,6 +60,8 @@ export const LlmStepSchema = z
     /** Statistics key; default `llm <model>`. */
     name: z.string().min(1).max(64).optional(),
     model: z.string().min(1),
+    /** Wire API of this call; default: the agent's `api`. */
+    api: LlmApiSchema.optional(),
     /** Appended to the run's conversation before the call. */
     messages: z.array(MessageSchema).max(64).optional(),
     /** Shorthand for one user message. */
@@ -61,6 +71,7 @@ export const LlmStepSchema = z
     /** `keep`: send the run's conversation so far; `reset`: only this step's messages. */
     history: z.enum(['keep', 'reset']).default('keep'),
     stream: z.boolean().default(true),
+    /** Default: none (OpenAI), 1024 (Anthropic, which requires it). */
     maxTokens: z.number().int().positive().optional(),
     /** Answer length asked of a simulated upstream (`x-sim-fault: output-tokens=N`). */
     outputTokens: DistributionSchema.optional(),

@@ -5,18 +5,18 @@ import { inlineParams, parseJsonEachRow } from './inline-params.js';
 import type { StoredCall } from './record-query.js';
 
 const llm = (run: string, startMs: number, durationMs: number, extra: Partial<StoredCall> = {}): StoredCall => ({
-  kind: 'llm', run, traceId: `t-${run}`, agent: 'bot', startMs, durationMs, model: 'gpt-x', stream: true, inputTokens: 120, outputTokens: 40,
+  kind: 'llm', run, traceId: `t-${run}`, agent: 'bot', startMs, durationMs, model: 'gpt-x', api: 'openai', stream: true, inputTokens: 120, outputTokens: 40,
   ttftMs: 300, tpotMs: 20, status: 'ok', errorType: '', server: '', tool: '', ...extra,
 });
 const tool = (run: string, startMs: number, durationMs: number, name: string, server = 'docs'): StoredCall => ({
-  ...llm(run, startMs, durationMs), kind: 'tool', model: '', inputTokens: 0, outputTokens: 0, server, tool: name,
+  ...llm(run, startMs, durationMs), kind: 'tool', model: '', api: '', inputTokens: 0, outputTokens: 0, server, tool: name,
 });
 
 describe('recorded scenario', () => {
   const calls = [
     llm('r1', 1_000, 500),
     tool('r1', 1_600, 200, 'docs__search'),
-    llm('r1', 2_000, 900, { inputTokens: 800, outputTokens: 300, ttftMs: 500 }),
+    llm('r1', 2_000, 900, { inputTokens: 800, outputTokens: 300, ttftMs: 500, api: 'anthropic' }),
     llm('r2', 3_500, 400, { status: 'error', errorType: 'upstream_503', outputTokens: 0 }),
     tool('r2', 4_000, 100, 'github__create_issue', 'github'),
   ];
@@ -30,8 +30,10 @@ describe('recorded scenario', () => {
       { think: { fixed: 100 } },
       { tool: expect.objectContaining({ name: '2-tool', server: 'docs', tool: 'search', args: 'auto' }) },
       { think: { fixed: 200 } },
-      { llm: expect.objectContaining({ name: '3-llm', promptTokens: 800, outputTokens: { fixed: 300 } }) },
+      { llm: expect.objectContaining({ name: '3-llm', promptTokens: 800, outputTokens: { fixed: 300 }, api: 'anthropic' }) },
     ]);
+    // A call that came in on the OpenAI API replays on it (the default).
+    expect((s.agents[0].steps[0] as { llm: { api?: string } }).llm.api ?? 'openai').toBe('openai');
     expect(s.load).toMatchObject({ model: 'schedule', starts: [{ agent: 'run-1', at: 0 }, { agent: 'run-2', at: 2500 }] });
   });
 

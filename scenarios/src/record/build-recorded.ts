@@ -66,6 +66,8 @@ function stepsOf(run: { calls: StoredCall[] }): Obj[] {
         llm: {
           name,
           model: c.model,
+          // Replayed in the API it came in on (Claude Code's traffic as /v1/messages calls).
+          ...(c.api === 'anthropic' ? { api: 'anthropic' } : {}),
           history: 'reset',
           promptTokens: Math.max(SINGLE_MESSAGE_OVERHEAD_TOKENS + 1, c.inputTokens),
           outputTokens: Math.max(1, c.outputTokens),

@@ -24,6 +24,8 @@ export interface StoredCall {
   startMs: number;
   durationMs: number;
   model: string;
+  /** The API the call came in on (`openai`, `anthropic`; '' for tool calls). */
+  api: string;
   stream: boolean;
   inputTokens: number;
   outputTokens: number;
@@ -55,7 +57,7 @@ export async function readStoredCalls(query: QueryFn, database: string, f: Recor
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new ScenarioError('SCN_BAD_ARGUMENT', `not a database name: ${database}`);
   const w = where(f);
   const llm = await query<Record<string, unknown>>(
-    `SELECT TraceId, conversation_id, agent, toUnixTimestamp64Milli(Timestamp) AS t, duration_ms, toString(request_model) AS model, stream,
+    `SELECT TraceId, conversation_id, agent, toUnixTimestamp64Milli(Timestamp) AS t, duration_ms, toString(request_model) AS model, toString(api) AS api, stream,
             input_tokens, output_tokens, ttft_ms, tpot_ms, toString(status) AS status, toString(error_type) AS error_type
      FROM \`${database}\`.\`llm_calls\` WHERE ${w.sql} ORDER BY Timestamp LIMIT {limit:UInt32}`,
     { ...w.params, limit },
@@ -65,7 +67,7 @@ export async function readStoredCalls(query: QueryFn, database: string, f: Recor
     const run = s(r.conversation_id) || s(r.TraceId);
     runOfTrace.set(s(r.TraceId), run);
     return {
-      kind: 'llm', run, traceId: s(r.TraceId), agent: s(r.agent), startMs: n(r.t), durationMs: n(r.duration_ms), model: s(r.model),
+      kind: 'llm', run, traceId: s(r.TraceId), agent: s(r.agent), startMs: n(r.t), durationMs: n(r.duration_ms), model: s(r.model), api: s(r.api),
       stream: n(r.stream) === 1, inputTokens: n(r.input_tokens), outputTokens: n(r.output_tokens), ttftMs: n(r.ttft_ms), tpotMs: n(r.tpot_ms),
       status: r.status === 'error' ? 'error' : 'ok', errorType: s(r.error_type), server: '', tool: '',
     };
@@ -81,7 +83,7 @@ export async function readStoredCalls(query: QueryFn, database: string, f: Recor
     for (const r of tools) {
       out.push({
         kind: 'tool', run: runOfTrace.get(s(r.TraceId)) ?? s(r.TraceId), traceId: s(r.TraceId), agent: s(r.agent), startMs: n(r.t), durationMs: n(r.duration_ms),
-        model: '', stream: false, inputTokens: 0, outputTokens: 0, ttftMs: 0, tpotMs: 0, status: r.status === 'error' ? 'error' : 'ok',
+        model: '', api: '', stream: false, inputTokens: 0, outputTokens: 0, ttftMs: 0, tpotMs: 0, status: r.status === 'error' ? 'error' : 'ok',
         errorType: s(r.error_type), server: s(r.server), tool: s(r.tool),
       });
     }

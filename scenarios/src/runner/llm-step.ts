@@ -1,7 +1,8 @@
 import { formatFaultSpec, parseFaultSpec } from '../sim/index.js';
 import { sample } from '../sim/random.js';
 import type { LlmStep } from '../format/step-schema.js';
-import { callChat, type LlmCallResult } from './llm-call.js';
+import type { LlmCallResult } from './llm-exchange.js';
+import { callLlm } from './llm-wire.js';
 import { userMessageOfPromptTokens } from './prompt-text.js';
 import { type RunDeps, type RunState, runHeaders } from './run-context.js';
 import { fillTemplate, pickVars } from './templates.js';
@@ -54,6 +55,7 @@ export async function runLlmStep(deps: RunDeps, st: RunState, step: LlmStep): Pr
   const headers: Record<string, string> = { ...deps.identityHeaders(st.agent), ...runHeaders(deps, st), 'x-request-id': `${st.runId}.${st.calls}`, ...(step.headers ?? {}) };
   const fault = simFaultHeader(step, st);
   if (fault) headers['x-sim-fault'] = fault;
+  const api = step.api ?? st.agent.api;
   const startMs = deps.now();
   let result: LlmCallResult;
   try {
@@ -64,7 +66,7 @@ export async function runLlmStep(deps: RunDeps, st: RunState, step: LlmStep): Pr
     if (tools) body.tools = tools;
     if (step.toolChoice) body.tool_choice = step.toolChoice;
     if (step.temperature !== undefined) body.temperature = step.temperature;
-    result = await callChat(deps.pool, { path: `${deps.apiPrefix}/chat/completions`, body, headers, stream: step.stream, intendedStartMs, timeoutMs: deps.callTimeoutMs, signal: st.signal }, deps.now);
+    result = await callLlm(api, deps.pool, deps.apiPrefix, { body, headers, stream: step.stream, intendedStartMs, timeoutMs: deps.callTimeoutMs, signal: st.signal }, deps.now);
   } catch (err) {
     result = { ok: false, status: 0, errorType: 'tools_unavailable', errorMessage: (err as Error).message, endMs: deps.now(), inputTokens: 0, outputTokens: 0, content: '', toolCalls: [], clientBusyMs: 0 };
   }
@@ -84,7 +86,7 @@ export async function runLlmStep(deps: RunDeps, st: RunState, step: LlmStep): Pr
   st.cursorMs = result.endMs;
   deps.sink.call({
     kind: 'llm', step: step.name ?? `llm ${step.model}`, agent: st.agent.name, runIndex: st.runIndex, runId: st.runId,
-    model: step.model, stream: step.stream, intendedStartMs, startMs, endMs: result.endMs, ok: result.ok,
+    model: step.model, api, stream: step.stream, intendedStartMs, startMs, endMs: result.endMs, ok: result.ok,
     inputTokens: result.inputTokens, outputTokens: result.outputTokens, clientBusyMs: result.clientBusyMs,
     ...(result.errorType !== undefined ? { errorType: result.errorType } : {}),
     ...(result.ttftMs !== undefined ? { ttftMs: result.ttftMs } : {}),

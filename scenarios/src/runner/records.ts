@@ -1,3 +1,5 @@
+import type { LlmApi } from '../format/step-schema.js';
+
 /**
  * What the runner observes, one record per call and per run. Times are milliseconds since
  * the load started (monotonic clock). Latencies count from the intended start, so a call
@@ -15,6 +17,8 @@ export interface CallRecord {
   model?: string;
   /** Tool calls: the exposed tool name (`<server>__<tool>`). */
   tool?: string;
+  /** LLM calls: the wire API the call spoke. */
+  api?: LlmApi;
   stream?: boolean;
   /** When the call should have started (the end of the step before, plus think time). */
   intendedStartMs: number;

@@ -3,14 +3,14 @@ import type { Dispatcher } from 'undici';
 import type { Rng } from '../sim/random.js';
 import type { Agent } from '../schema.js';
 import type { StepOutcome } from '../format/step-schema.js';
-import type { ToolCallRequest } from './llm-call.js';
+import type { ToolCallRequest } from './chat-answer.js';
 import type { McpToolClient } from './mcp-tools.js';
 import type { RecordSink } from './records.js';
 
 /** What every run shares: the gateway pool, MCP clients, the clock, where records go. */
 export interface RunDeps {
   pool: Dispatcher;
-  /** Path prefix of the OpenAI API on the gateway (`/v1`). */
+  /** Path prefix of the gateway's LLM APIs (`/v1`): `/chat/completions` and `/messages` go under it. */
   apiPrefix: string;
   /** The MCP client of an agent (undefined when the gateway has no MCP endpoint). */
   mcp(agent: Agent): McpToolClient | undefined;

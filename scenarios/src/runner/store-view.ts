@@ -22,13 +22,15 @@ export interface StoredLlmCall {
   outputTokens: number;
   costMicroUsd: number;
   model: string;
+  /** The API the call came in on (`openai`, `anthropic`). */
+  api: string;
 }
 
 /** Every stored LLM call of an execution (run ids `<execution>-<n>`), oldest first. */
 export async function storedLlmCalls(store: SpanStore, scenario: string, execution: string, limit = 100_000): Promise<StoredLlmCall[]> {
   const rows = await store.query<Record<string, unknown>>(
     `SELECT request_id, run_id, toUnixTimestamp64Milli(Timestamp) AS t, toString(status) AS status, status_code, toString(error_type) AS error_type,
-            served_by_backup, input_tokens, output_tokens, cost_micro_usd, toString(request_model) AS model
+            served_by_backup, input_tokens, output_tokens, cost_micro_usd, toString(request_model) AS model, toString(api) AS api
      FROM ${q(store, 'llm_calls')} WHERE scenario = {s:String} AND startsWith(run_id, {p:String}) ORDER BY Timestamp LIMIT {limit:UInt32}`,
     { s: scenario, p: `${execution}-`, limit },
   );
@@ -44,6 +46,7 @@ export async function storedLlmCalls(store: SpanStore, scenario: string, executi
     outputTokens: n(r.output_tokens),
     costMicroUsd: n(r.cost_micro_usd),
     model: String(r.model),
+    api: String(r.api),
   }));
 }
 
