@@ -1,10 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import { chatCompletionToMessage } from '../anthropic-front/message-response.js';
 import { MessageStreamWriter } from '../anthropic-front/message-stream.js';
-import { toGatewayError } from '../errors.js';
 import type { JsonOutcome, StreamOutcome } from '../pipeline/outcome.js';
-import { SSE_HEADERS } from '../sse/format.js';
+import { relaySse } from './relay.js';
 import { anthropicErrorType } from './render-error.js';
 
 /** Writes a JSON outcome as an Anthropic `message`. */
@@ -19,18 +17,11 @@ export function relayMessage(res: ServerResponse, out: JsonOutcome, headers: Rec
  * the first byte ends the stream with an `error` event, as Anthropic's API does, never with a
  * clean-looking message_stop.
  */
-export async function relayMessageStream(res: ServerResponse, out: StreamOutcome, headers: Record<string, string>, model: string): Promise<void> {
-  res.writeHead(200, { ...headers, ...out.headers, ...SSE_HEADERS });
+export function relayMessageStream(res: ServerResponse, out: StreamOutcome, headers: Record<string, string>, model: string): Promise<void> {
   const writer = new MessageStreamWriter({ fallbackModel: model });
-  try {
-    for await (const chunk of out.chunks) {
-      if (res.destroyed) continue;
-      const text = writer.push(chunk);
-      if (text !== '' && !res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-    }
-    if (!res.destroyed) res.end(writer.end());
-  } catch (err) {
-    const e = toGatewayError(err);
-    if (!res.destroyed) res.end(writer.error(anthropicErrorType(e.status), e.message));
-  }
+  return relaySse(res, out, headers, {
+    chunk: (chunk) => writer.push(chunk),
+    end: () => writer.end(),
+    error: (err) => writer.error(anthropicErrorType(err.status), err.message),
+  });
 }
