@@ -152,11 +152,11 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
         get signal() {
           return cancel.signal;
         },
-        receivedAtMs, now: deps.now, body, model, stream, identity, attrs, events: [], responseHeaders: {}, span,
+        receivedAtMs, now: deps.now, body, model, stream, identity, attrs, events: [], responseHeaders: {}, span, inputCount: undefined,
       };
       Object.assign(attrs, requestAttributes(ctx));
       outcome = await pipeline(ctx);
-      const headers = { ...baseHeaders, ...ctx.responseHeaders };
+      const headers = Object.assign(baseHeaders, ctx.responseHeaders);
       if (api === 'anthropic') {
         if (outcome.kind === 'json') relayMessage(res, outcome, headers, model);
         else await relayMessageStream(res, outcome, headers, model);
@@ -168,7 +168,7 @@ export function createGatewayApp(initial: Config, deps: GatewayDeps, features: G
       // JSON, 413): the span still carries what was known, the id the client got back included.
       if (!ctx) span.setAttributes(attrs);
       if (error.code === 'GW_INTERNAL') deps.logger.error({ err, requestId }, 'request failed');
-      sendError(res, error, api, { ...baseHeaders, ...(ctx?.responseHeaders ?? {}) });
+      sendError(res, error, api, Object.assign(baseHeaders, ctx?.responseHeaders));
       if (error.code === 'GW_BODY_TOO_LARGE') res.once('finish', () => req.destroy());
     } finally {
       finishRequestSpan(span, ctx, outcome, error, res.statusCode, config.telemetry).catch((err: unknown) => {

@@ -9,6 +9,7 @@ import { applicableBudgets, type ApplicableBudget } from './applicable-budgets.j
 import { budgetExceededError } from './budget-errors.js';
 import { estimateCall, reservePrice, servedPrice, type CallEstimate } from './call-estimate.js';
 import { cacheFractionOf, chargeOf, jsonUsage, recordCharge, streamUsage } from './charge.js';
+import { inputCountOf } from './input-count.js';
 import type { BudgetLedger, Reservation } from './ledger.js';
 import type { Price } from './pricing.js';
 import { downgradeTarget, softThresholdHits, warningHeader } from './soft-thresholds.js';
@@ -67,7 +68,7 @@ export function budgetStage(ledger: BudgetLedger): Stage {
 
     const money = budgets.find((b) => b.ref.limitMicroUsd !== undefined);
     if (money && !price) throw unpricedError(model, money.ref.name);
-    const est = estimateCall(ctx.body, ctx.operation, model, section);
+    const est = estimateCall(inputCountOf(ctx), ctx.body, ctx.operation, model, section);
     const refs = budgets.map((b) => b.ref);
     const worstWith = (exact: boolean) => chargeOf({ inputTokens: est.heldInput(exact), outputTokens: est.outputTokens, cachedInputTokens: 0, estimated: true }, price, 1);
     // Hold the byte bound of the input first (no tokenizer); count exactly only if that does not fit.

@@ -1,7 +1,7 @@
 import type { BudgetsSection } from '../config/sections/budgets.js';
 import type { Config } from '../config/schema.js';
 import { resolveModel } from '../routing/resolve-model.js';
-import { inputCount, type InputCount } from './input-count.js';
+import type { InputCount } from './input-count.js';
 import { maxPrice, priceTableFor, type Price } from './pricing.js';
 import { isReasoningModel } from './tokenizer-models.js';
 
@@ -83,8 +83,7 @@ const maxTokensOf = (body: Record<string, unknown>): number | undefined => {
  * When the request sets no maximum and `injectOutputCap` is on, the default cap is written
  * into the body (so the upstream honours it and the reservation is a true bound).
  */
-export function estimateCall(body: Record<string, unknown>, operation: 'chat' | 'embeddings', model: string, section: BudgetsSection): CallEstimate {
-  const input = inputCount(body, operation);
+export function estimateCall(input: InputCount, body: Record<string, unknown>, operation: 'chat' | 'embeddings', model: string, section: BudgetsSection): CallEstimate {
   const factor = 1 + section.inputMarginPercent / 100;
   const heldInput = (exact: boolean) => Math.ceil((exact ? input.exact() : input.upperBound) * factor);
   if (operation === 'embeddings') return { input, heldInput, outputTokens: 0, outputCapped: true };

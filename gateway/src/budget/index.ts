@@ -15,7 +15,7 @@ export { compilePricing, costMicroUsd, modelNameCandidates, priceTableFor } from
 export type { Price, PriceTable, TokenUsage } from './pricing.js';
 export { BUILTIN_PRICES_USD_PER_MTOK } from './builtin-prices.js';
 export { estimateCall, reservePrice, servedPrice } from './call-estimate.js';
-export { inputCount } from './input-count.js';
+export { inputCountOf } from './input-count.js';
 export type { InputCount } from './input-count.js';
 export type { CallEstimate } from './call-estimate.js';
 export { applicableBudgets } from './applicable-budgets.js';

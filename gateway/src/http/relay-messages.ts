@@ -2,14 +2,12 @@ import type { ServerResponse } from 'node:http';
 import { chatCompletionToMessage } from '../anthropic-front/message-response.js';
 import { MessageStreamWriter } from '../anthropic-front/message-stream.js';
 import type { JsonOutcome, StreamOutcome } from '../pipeline/outcome.js';
-import { relaySse } from './relay.js';
+import { relaySse, writeJson } from './relay.js';
 import { anthropicErrorType } from './render-error.js';
 
 /** Writes a JSON outcome as an Anthropic `message`. */
 export function relayMessage(res: ServerResponse, out: JsonOutcome, headers: Record<string, string>, model: string): void {
-  const payload = Buffer.from(JSON.stringify(chatCompletionToMessage(out.body, model)));
-  res.writeHead(out.status, { ...headers, ...out.headers, 'content-type': 'application/json', 'content-length': payload.length });
-  res.end(payload);
+  writeJson(res, out, headers, Buffer.from(JSON.stringify(chatCompletionToMessage(out.body, model))));
 }
 
 /**

@@ -7,8 +7,19 @@ import { streamErrorPayload } from './render-error.js';
 
 /** Writes a JSON outcome; the upstream bytes go out as they came when nothing changed them. */
 export function relayJson(res: ServerResponse, out: JsonOutcome, headers: Record<string, string>): void {
-  const payload = out.raw ?? Buffer.from(JSON.stringify(out.body));
-  res.writeHead(out.status, { ...headers, ...out.headers, 'content-type': 'application/json', 'content-length': payload.length });
+  writeJson(res, out, headers, out.raw ?? Buffer.from(JSON.stringify(out.body)));
+}
+
+/**
+ * Writes a JSON answer: `headers`, then the outcome's own, then the content headers. Merged
+ * with `Object.assign`, not object spread: V8 (Node 20) spreads a key-by-key built object
+ * through a slow path that cost microseconds per answer.
+ */
+export function writeJson(res: ServerResponse, out: JsonOutcome, headers: Record<string, string>, payload: Buffer): void {
+  const h: Record<string, string | number> = Object.assign({}, headers, out.headers);
+  h['content-type'] = 'application/json';
+  h['content-length'] = payload.length;
+  res.writeHead(out.status, h);
   res.end(payload);
 }
 
@@ -26,7 +37,7 @@ export interface SseFramer {
  * iteration goes on only until the aborted upstream call throws, so the meter still settles.
  */
 export async function relaySse(res: ServerResponse, out: StreamOutcome, headers: Record<string, string>, framer: SseFramer): Promise<void> {
-  res.writeHead(200, { ...headers, ...out.headers, ...SSE_HEADERS });
+  res.writeHead(200, Object.assign({}, headers, out.headers, SSE_HEADERS));
   // No flushHeaders: the stream arrives primed to its first token, so the headers go out with it (one packet, not two).
   try {
     for await (const chunk of out.chunks) {

@@ -27,12 +27,9 @@ export function sendError(res: ServerResponse, err: GatewayError, api: ApiFlavor
     return;
   }
   const body = JSON.stringify(errorBody(err, api));
-  const h: Record<string, string | number> = {
-    ...headers,
-    ...err.headers,
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
-  };
+  const h: Record<string, string | number> = Object.assign({}, headers, err.headers);
+  h['content-type'] = 'application/json';
+  h['content-length'] = Buffer.byteLength(body);
   if (err.retryAfterMs !== undefined && h['retry-after'] === undefined) h['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
   res.writeHead(err.status, h);
   res.end(body);

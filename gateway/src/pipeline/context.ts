@@ -1,3 +1,4 @@
+import type { InputCount } from '../budget/input-count.js';
 import type { Cancellation } from './cancellation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Span } from '@opentelemetry/api';
@@ -93,4 +94,6 @@ export interface RequestCtx {
   readonly responseHeaders: Record<string, string>;
   /** The request's SERVER span (children: one CLIENT span per upstream attempt). */
   readonly span: Span | undefined;
+  /** Input tokens of `body` as last counted (`inputCountOf`; shared by rate limits and budgets). */
+  inputCount?: { readonly body: object; readonly count: InputCount };
 }

@@ -1,7 +1,7 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
 import type { RateLimitsSection } from '../config/sections/rate-limits.js';
 import { GatewayError, isClientFault } from '../errors.js';
-import { inputCount } from '../budget/input-count.js';
+import { inputCountOf } from '../budget/input-count.js';
 import type { RequestCtx, Usage } from '../pipeline/context.js';
 import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Outcome } from '../pipeline/outcome.js';
@@ -19,7 +19,7 @@ function maxOutputTokens(ctx: RequestCtx): number {
 
 /** Tokens a call is counted for before it runs: counted input plus the output maximum it asked for. */
 export function tokensBeforeCall(ctx: RequestCtx, exact = true): number {
-  const input = inputCount(ctx.body, ctx.operation);
+  const input = inputCountOf(ctx);
   return (exact ? input.exact() : input.upperBound) + maxOutputTokens(ctx);
 }
 

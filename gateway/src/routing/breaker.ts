@@ -44,6 +44,22 @@ export interface BreakerState {
 
 export const CLOSED_BREAKER: BreakerState = { phase: 'closed', consecutiveFailures: 0, ejections: 0, openUntilMs: 0, probesInFlight: 0, closedAtMs: 0, buckets: [] };
 
+/**
+ * `s` with `changes`: a literal of every field rather than `{ ...s, ...}`, which V8 (Node 20)
+ * builds through a slow path, and this runs on every call.
+ */
+function next(s: BreakerState, changes: Partial<BreakerState>): BreakerState {
+  return {
+    phase: changes.phase ?? s.phase,
+    consecutiveFailures: changes.consecutiveFailures ?? s.consecutiveFailures,
+    ejections: changes.ejections ?? s.ejections,
+    openUntilMs: changes.openUntilMs ?? s.openUntilMs,
+    probesInFlight: changes.probesInFlight ?? s.probesInFlight,
+    closedAtMs: changes.closedAtMs ?? s.closedAtMs,
+    buckets: changes.buckets ?? s.buckets,
+  };
+}
+
 /** Buckets per window: rate precision vs memory (10 × 3 numbers per target). */
 const BUCKETS_PER_WINDOW = 10;
 
@@ -53,9 +69,9 @@ export type Admission = { admit: 'yes' | 'probe'; state: BreakerState } | { admi
 export function admit(s: BreakerState, cfg: BreakerConfig, nowMs: number): Admission {
   if (!cfg.enabled || s.phase === 'closed') return { admit: 'yes', state: s };
   if (s.phase === 'open' && nowMs < s.openUntilMs) return { admit: 'no', state: s, retryAtMs: s.openUntilMs };
-  const half: BreakerState = s.phase === 'open' ? { ...s, phase: 'half-open', probesInFlight: 0 } : s;
+  const half: BreakerState = s.phase === 'open' ? next(s, { phase: 'half-open', probesInFlight: 0 }) : s;
   if (half.probesInFlight >= cfg.halfOpenProbes) return { admit: 'no', state: half, retryAtMs: nowMs };
-  return { admit: 'probe', state: { ...half, probesInFlight: half.probesInFlight + 1 } };
+  return { admit: 'probe', state: next(half, { probesInFlight: half.probesInFlight + 1 }) };
 }
 
 /** Whether the target would be admitted, without taking a probe slot. */
@@ -69,27 +85,27 @@ export function onSuccess(s: BreakerState, cfg: BreakerConfig, nowMs: number, wa
   const buckets = record(s.buckets, cfg, nowMs, false);
   if (s.phase === 'closed') {
     const forgiven = s.ejections > 0 && nowMs - s.closedAtMs >= cfg.maxEjectionMs;
-    return { ...s, consecutiveFailures: 0, ejections: forgiven ? 0 : s.ejections, buckets };
+    return next(s, { consecutiveFailures: 0, ejections: forgiven ? 0 : s.ejections, buckets });
   }
-  if (!wasProbe) return { ...s, buckets };
+  if (!wasProbe) return next(s, { buckets });
   // A probe came back fine: close, and start the error-rate window afresh.
-  return { ...CLOSED_BREAKER, ejections: s.ejections, closedAtMs: nowMs };
+  return next(CLOSED_BREAKER, { ejections: s.ejections, closedAtMs: nowMs });
 }
 
 /** A call to the target failed in a way that speaks about the target's health. */
 export function onFailure(s: BreakerState, cfg: BreakerConfig, nowMs: number, wasProbe: boolean): BreakerState {
   const buckets = record(s.buckets, cfg, nowMs, true);
-  if (!cfg.enabled) return { ...s, consecutiveFailures: s.consecutiveFailures + 1, buckets };
+  if (!cfg.enabled) return next(s, { consecutiveFailures: s.consecutiveFailures + 1, buckets });
   if (s.phase === 'half-open' && wasProbe) return eject(s, cfg, nowMs);
-  if (s.phase !== 'closed') return { ...s, buckets, probesInFlight: wasProbe ? Math.max(0, s.probesInFlight - 1) : s.probesInFlight };
-  const next = { ...s, consecutiveFailures: s.consecutiveFailures + 1, buckets };
-  if (next.consecutiveFailures >= cfg.consecutiveFailures || rateTripped(buckets, cfg, nowMs)) return eject(next, cfg, nowMs);
-  return next;
+  if (s.phase !== 'closed') return next(s, { buckets, probesInFlight: wasProbe ? Math.max(0, s.probesInFlight - 1) : s.probesInFlight });
+  const failed = next(s, { consecutiveFailures: s.consecutiveFailures + 1, buckets });
+  if (failed.consecutiveFailures >= cfg.consecutiveFailures || rateTripped(buckets, cfg, nowMs)) return eject(failed, cfg, nowMs);
+  return failed;
 }
 
 /** A probe ended without telling anything (cancelled, client gone): free its slot. */
 export function onAbandoned(s: BreakerState, wasProbe: boolean): BreakerState {
-  return wasProbe && s.probesInFlight > 0 ? { ...s, probesInFlight: s.probesInFlight - 1 } : s;
+  return wasProbe && s.probesInFlight > 0 ? next(s, { probesInFlight: s.probesInFlight - 1 }) : s;
 }
 
 /** Ejection time for the `n`-th ejection in a row (n ≥ 1). */
@@ -99,7 +115,7 @@ export function ejectionMs(n: number, cfg: BreakerConfig): number {
 
 function eject(s: BreakerState, cfg: BreakerConfig, nowMs: number): BreakerState {
   const ejections = s.ejections + 1;
-  return { ...s, phase: 'open', ejections, openUntilMs: nowMs + ejectionMs(ejections, cfg), probesInFlight: 0, consecutiveFailures: 0, buckets: [] };
+  return next(s, { phase: 'open', ejections, openUntilMs: nowMs + ejectionMs(ejections, cfg), probesInFlight: 0, consecutiveFailures: 0, buckets: [] });
 }
 
 function record(buckets: readonly Bucket[], cfg: BreakerConfig, nowMs: number, failed: boolean): Bucket[] {
@@ -107,10 +123,10 @@ function record(buckets: readonly Bucket[], cfg: BreakerConfig, nowMs: number, f
   const startMs = nowMs - (nowMs % width);
   const kept = buckets.filter((b) => b.startMs > nowMs - cfg.windowMs);
   const last = kept[kept.length - 1];
-  const add = { total: 1, failures: failed ? 1 : 0 };
+  const failures = failed ? 1 : 0;
   if (last && last.startMs === startMs) {
-    kept[kept.length - 1] = { startMs, total: last.total + add.total, failures: last.failures + add.failures };
-  } else kept.push({ startMs, ...add });
+    kept[kept.length - 1] = { startMs, total: last.total + 1, failures: last.failures + failures };
+  } else kept.push({ startMs, total: 1, failures });
   return kept;
 }
 
