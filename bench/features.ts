@@ -1,6 +1,6 @@
 import { type Target, closedLoop, streamTtft } from './load.js';
 import type { Proc } from './processes.js';
-import { fmt, median, table } from './report.js';
+import { fmt, median, pairedRatio, roundOrder, table } from './report.js';
 import { chatBody, streamBody } from './core.js';
 
 const CHAT = '/v1/chat/completions';
@@ -42,7 +42,7 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
   const rps: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
   for (let r = 0; r < rounds; r++) {
-    for (const [target, v, proc] of all) {
+    for (const [target, v, proc] of roundOrder(all, r)) {
       const c0 = proc.cpuMicros();
       const res = await closedLoop(target, CHAT, v.body, connections, phaseMs, v.headers);
       if (res.errors) console.error(`  ${v.name}: ${res.errors} errors`);
@@ -50,15 +50,16 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
       (cpu[v.name] ??= []).push((proc.cpuMicros() - c0) / Math.max(1, res.requests));
     }
   }
-  const authBase = median(rps[authVariants[0].name]);
-  const base = median(rps[variants[0].name]);
-  // The gateway's own CPU per request: on two shared cores a phase's req/s moves with
-  // whatever else runs, its CPU per request much less. base / variant is the throughput
-  // ratio of a gateway with cores of its own.
-  const row = (v: FeatureVariant, baseRps: number, baseName: string) => {
-    const us = median(cpu[v.name]);
-    return [v.name, fmt(median(rps[v.name]), 0), `${fmt(median(rps[v.name]) / baseRps, 3)}×`, fmt(us, 0), `${fmt(median(cpu[baseName]) / us, 3)}×`];
-  };
+  // Ratios are medians of round-by-round ratios (see pairedRatio). The gateway's own CPU per
+  // request: on two shared cores a phase's req/s moves with whatever else runs, its CPU per
+  // request much less. base / variant is the throughput ratio of a gateway with cores of its own.
+  const row = (v: FeatureVariant, baseName: string) => [
+    v.name,
+    fmt(median(rps[v.name]), 0),
+    `${fmt(pairedRatio(rps[v.name], rps[baseName]), 3)}×`,
+    fmt(median(cpu[v.name]), 0),
+    `${fmt(pairedRatio(cpu[baseName], cpu[v.name]), 3)}×`,
+  ];
   const ttftPlain: number[] = [];
   const ttftGuarded: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -66,11 +67,12 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
     ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-masked', PII_PROMPT), 150)).p50);
   }
   return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline', 'gateway CPU per request (µs)', 'baseline CPU / this'], [
-    ...authVariants.map((v) => row(v, authBase, authVariants[0].name)),
-    ...variants.map((v) => row(v, base, variants[0].name)),
+    ...authVariants.map((v) => row(v, authVariants[0].name)),
+    ...variants.map((v) => row(v, variants[0].name)),
     (() => {
       const hit = variants[3].name;
-      return [`${hit} vs the bare proxy (${fmt(median(rps[bareVariant.name]), 0)} req/s, ${fmt(median(cpu[bareVariant.name]), 0)} µs)`, fmt(median(rps[hit]), 0), `${fmt(median(rps[hit]) / median(rps[bareVariant.name]), 3)}×`, fmt(median(cpu[hit]), 0), `${fmt(median(cpu[bareVariant.name]) / median(cpu[hit]), 3)}×`];
+      const bareName = bareVariant.name;
+      return [`${hit} vs the bare proxy (${fmt(median(rps[bareName]), 0)} req/s, ${fmt(median(cpu[bareName]), 0)} µs)`, fmt(median(rps[hit]), 0), `${fmt(pairedRatio(rps[hit], rps[bareName]), 3)}×`, fmt(median(cpu[hit]), 0), `${fmt(pairedRatio(cpu[bareName], cpu[hit]), 3)}×`];
     })(),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);

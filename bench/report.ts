@@ -6,3 +6,13 @@ export function table(title: string, header: string[], rows: Array<Array<string 
 
 export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * The median of round-by-round ratios `xs[i] / base[i]`. Each round measures both within
+ * seconds of each other, so a host whose speed drifts during the run (this one does, by up
+ * to 30 %) shifts both alike; a ratio of medians taken over the whole run would not cancel it.
+ */
+export const pairedRatio = (xs: number[], base: number[]): number => median(xs.map((x, i) => x / base[i]));
+
+/** A round's phases in the given order on even rounds and reversed on odd ones, so no variant always runs right after another. */
+export const roundOrder = <T>(items: readonly T[], round: number): T[] => (round % 2 === 0 ? [...items] : [...items].reverse());
