@@ -6,11 +6,12 @@ import type { Outcome, StreamOutcome } from '../pipeline/outcome.js';
 import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Stage } from '../pipeline/stage.js';
 import { applicableBudgets, type ApplicableBudget } from './applicable-budgets.js';
+import type { Identity } from '../pipeline/context.js';
 import { budgetExceededError } from './budget-errors.js';
-import { estimateCall, reservePrice, servedPrice, type CallEstimate } from './call-estimate.js';
+import { estimateCall, heldInputTokens, reservePrice, servedPrice, type CallEstimate } from './call-estimate.js';
 import { cacheFractionOf, chargeOf, jsonUsage, recordCharge, streamUsage } from './charge.js';
 import { inputCountOf } from './input-count.js';
-import type { BudgetLedger, Reservation } from './ledger.js';
+import type { BudgetLedger, BudgetRef, Reservation } from './ledger.js';
 import type { Price } from './pricing.js';
 import { downgradeTarget, softThresholdHits, warningHeader } from './soft-thresholds.js';
 import { guardStream } from './stream-budget.js';
@@ -41,6 +42,26 @@ function applySoftThresholds(ctx: RequestCtx, ledger: BudgetLedger, budgets: rea
   }
 }
 
+/** The budgets of one caller and model, with what every call of theirs needs from them. */
+interface CallerBudgets {
+  budgets: ApplicableBudget[];
+  /** Their refs, in order: reservations keep this array (never changed after it is built). */
+  refs: BudgetRef[];
+  /** The first that limits spend in USD (a call then needs a price). */
+  money: ApplicableBudget | undefined;
+}
+
+function callerBudgets(section: BudgetsSection, identity: Identity, model: string): CallerBudgets {
+  const budgets = applicableBudgets(section, identity, model, 'llm');
+  return { budgets, refs: budgets.map((b) => b.ref), money: budgets.find((b) => b.ref.limitMicroUsd !== undefined) };
+}
+
+const NO_BUDGETS: CallerBudgets = { budgets: [], refs: [], money: undefined };
+
+/** The worst case of a call at `price`: its held input (byte bound or exact count) and its output cap. */
+const worstCharge = (est: CallEstimate, exact: boolean, price: Price | undefined) =>
+  chargeOf({ inputTokens: heldInputTokens(est, exact), outputTokens: est.outputTokens, cachedInputTokens: 0, estimated: true }, price, 1);
+
 function unpricedError(model: string, budget: string): GatewayError {
   return new GatewayError('GW_PERMISSION_DENIED', `Model "${model}" has no price, and budget "${budget}" limits spend in USD; add it to budgets.pricing.models or set budgets.pricing.onUnknownModel.`);
 }
@@ -53,29 +74,27 @@ function unpricedError(model: string, budget: string): GatewayError {
  */
 export function budgetStage(ledger: BudgetLedger): Stage {
   // Which budgets apply depends only on the config, the caller and the model: resolved once.
-  const applicable = new CallerMemo((section: BudgetsSection, identity, model) => applicableBudgets(section, identity, model, 'llm'));
+  const applicable = new CallerMemo(callerBudgets);
   return async function budget(ctx, next) {
     const section = ctx.config.budgets;
-    let budgets: readonly ApplicableBudget[] = ctx.identity ? applicable.get(section, ctx.identity, modelOf(ctx)) : [];
-    if (budgets.length > 0 && ctx.identity) {
+    let caller = ctx.identity ? applicable.get(section, ctx.identity, modelOf(ctx)) : NO_BUDGETS;
+    if (caller.budgets.length > 0 && ctx.identity) {
       const before = modelOf(ctx);
-      applySoftThresholds(ctx, ledger, budgets);
-      if (modelOf(ctx) !== before) budgets = applicable.get(section, ctx.identity, modelOf(ctx));
+      applySoftThresholds(ctx, ledger, caller.budgets);
+      if (modelOf(ctx) !== before) caller = applicable.get(section, ctx.identity, modelOf(ctx));
     }
+    const { budgets, refs, money } = caller;
     const model = modelOf(ctx);
     const price = reservePrice(ctx.config, model);
     if (budgets.length === 0) return attachCost(ctx, await next(), price);
 
-    const money = budgets.find((b) => b.ref.limitMicroUsd !== undefined);
     if (money && !price) throw unpricedError(model, money.ref.name);
     const est = estimateCall(inputCountOf(ctx), ctx.body, ctx.operation, model, section);
-    const refs = budgets.map((b) => b.ref);
-    const worstWith = (exact: boolean) => chargeOf({ inputTokens: est.heldInput(exact), outputTokens: est.outputTokens, cachedInputTokens: 0, estimated: true }, price, 1);
     // Hold the byte bound of the input first (no tokenizer); count exactly only if that does not fit.
-    let worst = worstWith(false);
+    let worst = worstCharge(est, false, price);
     let r = ledger.reserve(refs, worst);
     if (!r.ok && est.input.exact() < est.input.upperBound) {
-      worst = worstWith(true);
+      worst = worstCharge(est, true, price);
       r = ledger.reserve(refs, worst);
     }
     if (!r.ok) {
@@ -91,13 +110,14 @@ export function budgetStage(ledger: BudgetLedger): Stage {
       ledger.release(r.reservation);
       throw err;
     }
-    const settle = { ctx, ledger, budgets, reservation: r.reservation, price, est };
     if (out.kind === 'json') {
-      const usage = jsonUsage(out.usage, out.body, () => est.input.exact());
-      finish(settle, chargeOf(usage, servedPrice(ctx.config, servedTarget(ctx), model) ?? price, cacheFractionOf(ctx)));
+      const usage = out.usage ?? jsonUsage(undefined, out.body, () => est.input.exact());
+      const charged = chargeOf(usage, servedPrice(ctx.config, servedTarget(ctx), model) ?? price, cacheFractionOf(ctx));
+      ledger.settle(r.reservation, charged);
+      recordCharge(ctx, ledger, budgets, charged);
       return out;
     }
-    return guardedStream(settle, out);
+    return guardedStream({ ctx, ledger, budgets, reservation: r.reservation, price, est }, out);
   };
 }
 
@@ -121,7 +141,7 @@ function guardedStream(s: Settle, out: StreamOutcome): StreamOutcome {
     ledger: s.ledger,
     reservation: s.reservation,
     price: s.price,
-    exactInputTokens: () => s.est.heldInput(true),
+    exactInputTokens: () => heldInputTokens(s.est, true),
     reservedOutputTokens,
     cutError: (refusals) => {
       s.ctx.attrs[SLUICE.BUDGET_NAME] = refusals[0].ref.name;

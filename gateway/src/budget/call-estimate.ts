@@ -65,8 +65,8 @@ function computeServedPrice(config: Config, targetId: string, clientModel: strin
 
 export interface CallEstimate {
   input: InputCount;
-  /** Input tokens to hold: the byte bound, or the exact count; both with `inputMarginPercent`. */
-  heldInput(exact: boolean): number;
+  /** 1 + `inputMarginPercent` / 100: what the held input is scaled by. */
+  inputFactor: number;
   /** Output tokens reserved (0 when `reserveOutput` is off). */
   outputTokens: number;
   /** True when the output is bounded by what was reserved (a max the upstream honours). */
@@ -84,10 +84,9 @@ const maxTokensOf = (body: Record<string, unknown>): number | undefined => {
  * into the body (so the upstream honours it and the reservation is a true bound).
  */
 export function estimateCall(input: InputCount, body: Record<string, unknown>, operation: 'chat' | 'embeddings', model: string, section: BudgetsSection): CallEstimate {
-  const factor = 1 + section.inputMarginPercent / 100;
-  const heldInput = (exact: boolean) => Math.ceil((exact ? input.exact() : input.upperBound) * factor);
-  if (operation === 'embeddings') return { input, heldInput, outputTokens: 0, outputCapped: true };
-  if (!section.reserveOutput) return { input, heldInput, outputTokens: 0, outputCapped: false };
+  const inputFactor = 1 + section.inputMarginPercent / 100;
+  if (operation === 'embeddings') return { input, inputFactor, outputTokens: 0, outputCapped: true };
+  if (!section.reserveOutput) return { input, inputFactor, outputTokens: 0, outputCapped: false };
   const choices = typeof body.n === 'number' && body.n > 1 ? Math.floor(body.n) : 1;
   let max = maxTokensOf(body);
   let capped = max !== undefined;
@@ -98,5 +97,8 @@ export function estimateCall(input: InputCount, body: Record<string, unknown>, o
       capped = true;
     }
   }
-  return { input, heldInput, outputTokens: max * choices, outputCapped: capped };
+  return { input, inputFactor, outputTokens: max * choices, outputCapped: capped };
 }
+
+/** Input tokens to hold: the byte bound, or the exact count; both with `inputMarginPercent`. */
+export const heldInputTokens = (est: CallEstimate, exact: boolean): number => Math.ceil((exact ? est.input.exact() : est.input.upperBound) * est.inputFactor);

@@ -45,7 +45,8 @@ export function streamUsage(summary: StreamSummary | undefined, countedInputToke
 /** Span attributes after a charge: cost, and what the tightest budget has left. */
 export function recordCharge(ctx: RequestCtx, ledger: BudgetLedger, budgets: readonly ApplicableBudget[], charged: Amount): void {
   ctx.attrs[SLUICE.COST_MICRO_USD] = charged.costMicroUsd;
-  let tightest: { name: string; fraction: number } | undefined;
+  let tightest: string | undefined;
+  let tightestFraction = 0;
   let leftUsd: number | undefined;
   let leftTokens: number | undefined;
   for (const b of budgets) {
@@ -61,9 +62,12 @@ export function recordCharge(ctx: RequestCtx, ledger: BudgetLedger, budgets: rea
       leftTokens = Math.min(leftTokens ?? left, left);
       fraction = Math.max(fraction, 1 - left / b.ref.limitTokens);
     }
-    if (!tightest || fraction > tightest.fraction) tightest = { name: b.ref.name, fraction };
+    if (tightest === undefined || fraction > tightestFraction) {
+      tightest = b.ref.name;
+      tightestFraction = fraction;
+    }
   }
   if (leftUsd !== undefined) ctx.attrs[SLUICE.BUDGET_REMAINING_MICRO_USD] = leftUsd;
   if (leftTokens !== undefined) ctx.attrs[SLUICE.BUDGET_REMAINING_TOKENS] = leftTokens;
-  if (tightest) ctx.attrs[SLUICE.BUDGET_NAME] = tightest.name;
+  if (tightest !== undefined) ctx.attrs[SLUICE.BUDGET_NAME] = tightest;
 }

@@ -7,11 +7,24 @@ export interface InputCount {
   readonly upperBound: number;
   /** Counted with gpt-tokenizer (memoized). */
   exact(): number;
+  /** The body counted. */
+  readonly body: object;
 }
 
-function lazy(upperBound: number, count: () => number): InputCount {
-  let n: number | undefined;
-  return { upperBound, exact: () => (n ??= Math.min(upperBound, count())) };
+/** One object per request (a closure-based one took four). */
+class LazyInputCount implements InputCount {
+  #exact: number | undefined;
+
+  constructor(
+    readonly upperBound: number,
+    readonly body: Record<string, unknown>,
+    private readonly operation: 'chat' | 'embeddings',
+  ) {}
+
+  exact(): number {
+    this.#exact ??= Math.min(this.upperBound, this.operation === 'embeddings' ? estimateEmbeddingsInputTokens(this.body) : estimateInputTokens(this.body));
+    return this.#exact;
+  }
 }
 
 /**
@@ -23,27 +36,22 @@ function lazy(upperBound: number, count: () => number): InputCount {
  * with the scavenges it burdens).
  */
 export function inputCountOf(ctx: RequestCtx): InputCount {
-  const slot = ctx.inputCount;
-  if (slot !== undefined && slot.body === ctx.body) return slot.count;
-  const count = countInput(ctx.body, ctx.operation);
-  ctx.inputCount = { body: ctx.body, count };
-  return count;
+  const last = ctx.inputCount;
+  if (last !== undefined && last.body === ctx.body) return last;
+  return (ctx.inputCount = countInput(ctx.body, ctx.operation));
 }
 
 function countInput(body: Record<string, unknown>, operation: 'chat' | 'embeddings'): InputCount {
-  let c: InputCount;
   if (operation === 'embeddings') {
     const items = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? (body.input as unknown[]) : [];
     let upper = 0;
     for (const x of items) upper += typeof x === 'string' ? Buffer.byteLength(x) : Array.isArray(x) ? x.length : 1;
-    c = lazy(upper, () => estimateEmbeddingsInputTokens(body));
-  } else {
-    const messages = Array.isArray(body.messages) ? body.messages : [];
-    const tools = Array.isArray(body.tools) ? JSON.stringify(body.tools) : '';
-    const framing = 4 * messages.length + 3;
-    // The exact count is the metering layer's own, so a charge and the usage stored for a
-    // call that reported none are the same number.
-    c = lazy(messagesTextBytes(messages) + Buffer.byteLength(tools) + framing, () => estimateInputTokens(body));
+    return new LazyInputCount(upper, body, operation);
   }
-  return c;
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const tools = Array.isArray(body.tools) ? Buffer.byteLength(JSON.stringify(body.tools)) : 0;
+  const framing = 4 * messages.length + 3;
+  // The exact count is the metering layer's own, so a charge and the usage stored for a
+  // call that reported none are the same number.
+  return new LazyInputCount(messagesTextBytes(messages) + tools + framing, body, operation);
 }

@@ -89,7 +89,8 @@ export class BudgetLedger {
   readonly #now: () => number;
   /** Counters by budget name, then subject: both strings come from memoized refs, so lookups build no key. */
   readonly #counters = new Map<string, Map<string, SpendCounter>>();
-  readonly #open = new Set<Reservation>();
+  /** Reservations neither settled nor released (a count: a set of them cost a rehash now and then). */
+  #open = 0;
   #nextId = 1;
 
   constructor(opts: { now: () => number }) {
@@ -104,6 +105,11 @@ export class BudgetLedger {
   /** The counter of `ref`, moved to the current window (calendar reset, rolling eviction). */
   counter(name: string, subject: string, spec: WindowSpec, nowMs = this.#now()): { counter: SpendCounter; window: WindowBounds } {
     const layout = currentLayout(spec, nowMs);
+    return { counter: this.#counterIn(name, subject, spec, layout), window: layout.window };
+  }
+
+  /** `counter` without the pair (the hot path builds no object). */
+  #counterIn(name: string, subject: string, spec: WindowSpec, layout: Layout): SpendCounter {
     let bySubject = this.#counters.get(name);
     if (!bySubject) this.#counters.set(name, (bySubject = new Map()));
     let c = bySubject.get(subject);
@@ -112,12 +118,16 @@ export class BudgetLedger {
       bySubject.set(subject, c);
     } else if (c.layout.key !== layout.key) c.relayout(layout);
     if (spec.kind === 'rolling') c.evict(layout.window.startMs);
-    return { counter: c, window: layout.window };
+    return c;
+  }
+
+  #current(ref: BudgetRef, nowMs: number): SpendCounter {
+    return this.#counterIn(ref.name, ref.subject, ref.window, currentLayout(ref.window, nowMs));
   }
 
   /** What `ref` has spent and holds now (`status` without the window; for per-call span attributes). */
   held(ref: BudgetRef): { spent: Amount; reserved: Amount } {
-    return this.counter(ref.name, ref.subject, ref.window).counter;
+    return this.#current(ref, this.#now());
   }
 
   status(ref: BudgetRef, nowMs = this.#now()): BudgetStatus {
@@ -125,26 +135,32 @@ export class BudgetLedger {
     return { spent: counter.spent, reserved: counter.reserved, window, resetAtMs: ref.window.kind === 'calendar' ? window.endMs : undefined };
   }
 
-  /** Holds `amount` against every budget in `refs`, or refuses naming each budget it does not fit. */
-  reserve(refs: readonly BudgetRef[], amount: Amount, atMs = this.#now()): ReserveResult {
+  /**
+   * Holds `amount` against every budget in `refs`, or refuses naming each budget it does not
+   * fit. The reservation keeps `refs` as given: callers pass arrays they never change.
+   */
+  reserve(refs: readonly BudgetRef[], amount: Amount, atMs?: number): ReserveResult {
     const nowMs = this.#now();
-    const counters = refs.map((r) => this.counter(r.name, r.subject, r.window, nowMs));
-    const refusals = this.#refusals(refs, counters, amount, nowMs);
-    if (refusals.length > 0) return { ok: false, refusals };
-    for (const { counter } of counters) counter.reserved = addAmounts(counter.reserved, amount);
-    const reservation: Reservation = { id: this.#nextId++, refs: [...refs], amount: { ...amount }, atMs, done: false };
-    this.#open.add(reservation);
-    return { ok: true, reservation };
+    const counters = new Array<SpendCounter>(refs.length);
+    let fitsAll = true;
+    for (let i = 0; i < refs.length; i++) {
+      const c = (counters[i] = this.#current(refs[i], nowMs));
+      if (!fitsRef(refs[i], c, amount)) fitsAll = false;
+    }
+    if (!fitsAll) return { ok: false, refusals: this.#refusals(refs, counters, amount, nowMs) };
+    for (const c of counters) c.reserved = addAmounts(c.reserved, amount);
+    this.#open++;
+    return { ok: true, reservation: { id: this.#nextId++, refs, amount: { costMicroUsd: amount.costMicroUsd, tokens: amount.tokens }, atMs: atMs ?? nowMs, done: false } };
   }
 
   /** Grows an open reservation by `extra` if every budget still fits (streams without a cap). */
   extend(res: Reservation, extra: Amount): Refusal[] {
     if (res.done) throw new Error('extend after settle');
     const nowMs = this.#now();
-    const counters = res.refs.map((r) => this.counter(r.name, r.subject, r.window, nowMs));
+    const counters = res.refs.map((r) => this.#current(r, nowMs));
     const refusals = this.#refusals(res.refs, counters, extra, nowMs);
     if (refusals.length > 0) return refusals;
-    for (const { counter } of counters) counter.reserved = addAmounts(counter.reserved, extra);
+    for (const counter of counters) counter.reserved = addAmounts(counter.reserved, extra);
     res.amount = addAmounts(res.amount, extra);
     return [];
   }
@@ -156,12 +172,14 @@ export class BudgetLedger {
   settle(res: Reservation, actual: Amount): void {
     if (res.done) return;
     res.done = true;
-    this.#open.delete(res);
+    this.#open--;
     const nowMs = this.#now();
+    const charges = actual.costMicroUsd !== 0 || actual.tokens !== 0;
     for (const ref of res.refs) {
-      const { counter, window } = this.counter(ref.name, ref.subject, ref.window, nowMs);
+      const layout = currentLayout(ref.window, nowMs);
+      const counter = this.#counterIn(ref.name, ref.subject, ref.window, layout);
       counter.reserved = subAmounts(counter.reserved, res.amount);
-      if (inWindow(counter, window, res.atMs) && (actual.costMicroUsd !== 0 || actual.tokens !== 0)) counter.addOwn(res.atMs, actual);
+      if (charges && inWindow(counter, layout.window, res.atMs)) counter.addOwn(res.atMs, actual);
     }
   }
 
@@ -179,7 +197,7 @@ export class BudgetLedger {
   }
 
   get openReservations(): number {
-    return this.#open.size;
+    return this.#open;
   }
 
   /** Every counter held, for `GET /v1/budgets` of an admin and for store sync. */
@@ -200,12 +218,13 @@ export class BudgetLedger {
   }
 
   /** Why `extra` does not fit each of `refs` (empty when it fits all). */
-  #refusals(refs: readonly BudgetRef[], counters: ReadonlyArray<{ counter: SpendCounter; window: WindowBounds }>, extra: Amount, nowMs: number): Refusal[] {
+  #refusals(refs: readonly BudgetRef[], counters: readonly SpendCounter[], extra: Amount, nowMs: number): Refusal[] {
     const out: Refusal[] = [];
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i] as BudgetRef;
-      const { counter, window } = counters[i] as { counter: SpendCounter; window: WindowBounds };
-      // Each unit with a limit, checked inline: this runs on every call.
+      const counter = counters[i] as SpendCounter;
+      if (fitsRef(ref, counter, extra)) continue;
+      const window = currentLayout(ref.window, nowMs).window;
       if (ref.limitMicroUsd !== undefined && !fits(ref.limitMicroUsd, counter.spent.costMicroUsd, counter.reserved.costMicroUsd, extra.costMicroUsd)) {
         out.push(refusal(ref, 'usd', ref.limitMicroUsd, counter, window, extra, COST, nowMs));
       }
@@ -215,6 +234,12 @@ export class BudgetLedger {
     }
     return out;
   }
+}
+
+/** Whether `extra` fits every limit of `ref` (each unit checked inline: this runs on every call). */
+function fitsRef(ref: BudgetRef, counter: SpendCounter, extra: Amount): boolean {
+  if (ref.limitMicroUsd !== undefined && !fits(ref.limitMicroUsd, counter.spent.costMicroUsd, counter.reserved.costMicroUsd, extra.costMicroUsd)) return false;
+  return ref.limitTokens === undefined || fits(ref.limitTokens, counter.spent.tokens, counter.reserved.tokens, extra.tokens);
 }
 
 const COST = (a: Amount): number => a.costMicroUsd;

@@ -73,10 +73,20 @@ export class SpendCounter {
     if (bucket < this.#minBucketMs) this.#minBucketMs = bucket;
   }
 
-  /** Adds a charge made by this process at `atMs`. */
+  /** Adds a charge made by this process at `atMs` (on every settled call: no closure, two objects). */
   addOwn(atMs: number, amount: Amount): void {
     const b = this.bucketOf(atMs);
-    this.#update(b, () => this.#own.set(b, addAmounts(this.#own.get(b) ?? ZERO_AMOUNT, amount)));
+    const before = this.#own.get(b) ?? ZERO_AMOUNT;
+    const after = addAmounts(before, amount);
+    this.#own.set(b, after);
+    // The bucket counts max(store, own) per unit: the total moves by how much that max moved.
+    const store = this.#store.get(b) ?? ZERO_AMOUNT;
+    const total = this.#total;
+    this.#total = {
+      costMicroUsd: total.costMicroUsd + (Math.max(after.costMicroUsd, store.costMicroUsd) - Math.max(before.costMicroUsd, store.costMicroUsd)),
+      tokens: total.tokens + (Math.max(after.tokens, store.tokens) - Math.max(before.tokens, store.tokens)),
+    };
+    if (b < this.#minBucketMs) this.#minBucketMs = b;
   }
 
   /** Replaces the store's total for one bucket; `inherit` also counts it as own (load after a restart). */

@@ -95,5 +95,5 @@ export interface RequestCtx {
   /** The request's SERVER span (children: one CLIENT span per upstream attempt). */
   readonly span: Span | undefined;
   /** Input tokens of `body` as last counted (`inputCountOf`; shared by rate limits and budgets). */
-  inputCount?: { readonly body: object; readonly count: InputCount };
+  inputCount?: InputCount;
 }

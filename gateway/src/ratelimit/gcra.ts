@@ -29,11 +29,17 @@ export function gcraRemaining(l: GcraLimit, tatMs: number, nowMs: number): numbe
   return Math.max(0, Math.floor((l.periodMs - used) / emission(l) + 1e-9));
 }
 
+/** The TAT after taking `cost` units at `nowMs`, whether or not the take fits. */
+export const gcraNextTat = (l: GcraLimit, tatMs: number, cost: number, nowMs: number): number => Math.max(tatMs, nowMs) + cost * emission(l);
+
+/** Whether a take that moves the TAT to `nextTatMs` fits the limit at `nowMs`. */
+export const gcraFits = (l: GcraLimit, nextTatMs: number, nowMs: number): boolean => nextTatMs - nowMs <= l.periodMs + 1e-6;
+
 /** Tries to take `cost` units at `nowMs`. */
 export function gcraTake(l: GcraLimit, tatMs: number, cost: number, nowMs: number): GcraDecision {
   const base = Math.max(tatMs, nowMs);
-  const next = base + cost * emission(l);
-  if (next - nowMs <= l.periodMs + 1e-6) {
+  const next = gcraNextTat(l, tatMs, cost, nowMs);
+  if (gcraFits(l, next, nowMs)) {
     return { allowed: true, tatMs: next, remaining: gcraRemaining(l, next, nowMs), resetMs: Math.ceil(next - nowMs), retryAfterMs: undefined };
   }
   const retryAfterMs = cost > l.limit ? undefined : Math.ceil(next - l.periodMs - nowMs);

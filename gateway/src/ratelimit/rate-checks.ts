@@ -1,6 +1,6 @@
 import type { RateLimitDimension, RateLimitsSection } from '../config/sections/rate-limits.js';
 import type { Identity } from '../pipeline/context.js';
-import type { RateCheck } from './rate-limiter.js';
+import { type RateCheck, rateCheck } from './rate-limiter.js';
 
 /** What a call is, for matching rate limits: the model for LLM calls, server and tool for MCP. */
 export interface CallDims {
@@ -41,7 +41,7 @@ export function rateChecks(section: RateLimitsSection, identity: Identity, dims:
     }
     // A caller without a value for a dimension (no team, no key) is not counted by that rule.
     if (values.length !== rule.per.length) continue;
-    out.push({ rule, key: [rule.name, ...values].join('\u0000') });
+    out.push(rateCheck(rule, [rule.name, ...values].join('\u0000')));
   }
   return out;
 }

@@ -28,10 +28,11 @@ function tightest(states: readonly LimitState[], unit: LimitState['unit']): Limi
 /**
  * `x-ratelimit-*` headers as OpenAI sends them (clients and SDKs read these names); with
  * `anthropicAtMs` (the wall clock now), also Anthropic's `anthropic-ratelimit-*`, whose
- * resets are RFC 3339 instants, for clients of `/v1/messages`.
+ * resets are RFC 3339 instants, for clients of `/v1/messages`. Written into `into` (a new
+ * object by default), which is returned.
  */
-export function rateLimitHeaders(states: readonly LimitState[], anthropicAtMs?: number): Record<string, string> {
-  const h: Record<string, string> = {};
+export function rateLimitHeaders(states: readonly LimitState[], anthropicAtMs?: number, into: Record<string, string> = {}): Record<string, string> {
+  const h = into;
   // Literal names: these go on every limited answer, and built names would cost an allocation each.
   const r = tightest(states, 'requests');
   if (r) {
