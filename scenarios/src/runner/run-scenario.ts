@@ -23,6 +23,7 @@ import type { RunDeps } from './run-context.js';
 import { readGatewayView } from './store-view.js';
 import { warmUp } from './warmup.js';
 import { startUpstreams, type RunningUpstreams } from './upstreams.js';
+import type { SimHandle } from '../sim/index.js';
 
 /**
  * `sluice scenario run`: start the scenario's simulated upstreams (and, without a gateway
@@ -51,6 +52,12 @@ export interface RunScenarioOptions {
   storeWaitMs?: number;
   /** Called with the in-process store before the gateway closes (record from it, assert on it). */
   onStore?: (store: SpanStore, execution: string) => Promise<void>;
+  /**
+   * Called with the simulated providers after the load, before they close; with
+   * `recordUpstreamRequests`, each keeps that many requests in its log (`recentRequests`).
+   */
+  onUpstreams?: (providers: ReadonlyMap<string, SimHandle>) => Promise<void> | void;
+  recordUpstreamRequests?: number;
 }
 
 export interface ScenarioRunResult {
@@ -87,7 +94,7 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions = {}
   let upstreams: RunningUpstreams | undefined;
   let gateway: InProcessGateway | undefined;
   try {
-    upstreams = await startUpstreams(s.upstreams);
+    upstreams = await startUpstreams(s.upstreams, undefined, opts.recordUpstreamRequests ?? 0);
     if (!opts.gatewayUrl) gateway = await startInProcessGateway(s, upstreams.addresses, { store: s.gateway.store, env, keys: minted.entries, ...(opts.keepStore ? { keepStore: true } : {}), ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
     const gatewayUrl = opts.gatewayUrl ?? gateway?.url ?? '';
     const { origin, apiPrefix } = apiTarget(gatewayUrl);
@@ -144,6 +151,7 @@ export async function runScenario(input: Scenario, opts: RunScenarioOptions = {}
       });
       if (opts.onStore) await opts.onStore(store, execution);
     }
+    if (opts.onUpstreams) await opts.onUpstreams(upstreams.providers);
     const report = buildReport({
       scenario: s.name, execution, startedAt, speed, gateway: { url: gatewayUrl, inProcess: gateway !== undefined },
       loadModel: s.load.model, scheduledRuns: driven.scheduledRuns, durationMs,

@@ -29,7 +29,8 @@ function faultPlan(p: ProviderUpstream): FaultPlanInput {
   }));
 }
 
-export async function startUpstreams(u: Upstreams, host = '127.0.0.1'): Promise<RunningUpstreams> {
+/** `recordRequests`: how many requests each simulated provider keeps in its log (for tests). */
+export async function startUpstreams(u: Upstreams, host = '127.0.0.1', recordRequests = 0): Promise<RunningUpstreams> {
   const providers = new Map<string, SimHandle>();
   const mcp = new Map<string, SimMcpHttpServer>();
   // Outage windows of the MCP simulator count from its own start: shift its clock at anchor().
@@ -40,7 +41,7 @@ export async function startUpstreams(u: Upstreams, host = '127.0.0.1'): Promise<
   };
   try {
     for (const p of u.providers) {
-      providers.set(p.name, await startSimServer({ port: p.port, host, ...(p.seed !== undefined ? { seed: p.seed } : {}), models: p.models, defaultProfile: p.profile, ...(p.quota ? { quota: p.quota } : {}), recordRequests: 0 }));
+      providers.set(p.name, await startSimServer({ port: p.port, host, ...(p.seed !== undefined ? { seed: p.seed } : {}), models: p.models, defaultProfile: p.profile, ...(p.quota ? { quota: p.quota } : {}), recordRequests }));
     }
     for (const m of u.mcp) {
       const outages = m.outages.map((o) => ({ startMs: Math.round(o.from), durationMs: Math.max(1, Math.round(o.to - o.from)) }));

@@ -14,14 +14,12 @@ import { pauseMs, untilAborted } from './stream-writer.js';
 /** The request's fault: `x-sim-fault` over the plan; counted in stats and recorded. */
 export function resolveFault(scope: RequestScope, model: string | undefined): FaultSpec | undefined {
   const { state } = scope;
+  const elapsedMs = Date.now() - state.planInstalledAtMs;
+  if (scope.record) scope.record.planMs = elapsedMs;
   const planFault =
     state.plan.length === 0
       ? undefined
-      : selectFault(
-          state.plan,
-          { model, path: scope.path, elapsedMs: Date.now() - state.planInstalledAtMs },
-          (ruleIndex) => createRng(deriveSeed(state.config.seed, 'fault', scope.seq, ruleIndex))(),
-        );
+      : selectFault(state.plan, { model, path: scope.path, elapsedMs }, (ruleIndex) => createRng(deriveSeed(state.config.seed, 'fault', scope.seq, ruleIndex))());
   const fault = mergeFaults(scope.headerFault, planFault);
   if (!fault || isEmptyFaultSpec(fault)) return undefined;
   state.stats.faults(faultKinds(fault));

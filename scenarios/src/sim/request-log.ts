@@ -20,6 +20,8 @@ export interface RecordedRequest {
   status?: number;
   /** The fault applied, in header form (`status=503`), if any. */
   fault?: string;
+  /** Milliseconds since the fault plan was installed, as its windows saw this request (set once the plan was consulted). */
+  planMs?: number;
 }
 
 const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'api-key', 'x-goog-api-key']);
