@@ -17,7 +17,8 @@ let received: Array<Record<string, unknown>> = [];
 let upstream: Server;
 let upstreamUrl = '';
 
-const usage = { input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30 };
+// 10 cache writes: 4 kept for 5 minutes, 6 for an hour (billed at 1.25× and 2× input).
+const usage = { input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30, cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 6 } };
 
 function answer(res: import('node:http').ServerResponse, stream: boolean, model: string): void {
   const id = 'msg_scripted01';
@@ -154,15 +155,16 @@ describe('Anthropic client → Sluice → Anthropic provider keeps what Anthropi
     expect(received).toHaveLength(1);
     expectSentFaithfully(received[0]);
     expect(msg.content).toEqual(expectedContent);
-    expect(msg.usage).toMatchObject({ input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30, output_tokens: 12 });
+    expect(msg.usage).toMatchObject({ input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30, cache_creation: usage.cache_creation, output_tokens: 12 });
     // Stored usage counts every prompt token, and says which were cache reads and writes;
-    // the call is priced with each at its own rate (claude-sonnet-4-5: $3 in, $0.30 read, $3.75 write, $15 out per MTok).
+    // the call is priced with each at its own rate (claude-sonnet-4-5: $3 in, $0.30 read,
+    // $3.75 for a 5-minute write, $6 for a 1-hour write, $15 out per MTok).
     const server = (await eventually(() => telemetry.spans(), (s) => s.some((x) => x.kind === SpanKind.SERVER))).find((x) => x.kind === SpanKind.SERVER)!;
     expect(server.attributes).toMatchObject({
       [ATTR.GEN_AI_USAGE_INPUT_TOKENS]: 90,
       [ATTR.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]: 30,
       [ATTR.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]: 10,
-      [SLUICE.COST_MICRO_USD]: Math.ceil(50 * 3 + 30 * 0.3 + 10 * 3.75 + 12 * 15),
+      [SLUICE.COST_MICRO_USD]: Math.ceil(50 * 3 + 30 * 0.3 + 4 * 3.75 + 6 * 6 + 12 * 15),
     });
   });
 
@@ -172,7 +174,12 @@ describe('Anthropic client → Sluice → Anthropic provider keeps what Anthropi
     expect(final.content.map((b) => ({ ...b, ...(b.type === 'text' ? { citations: undefined } : {}) }))).toEqual(
       expectedContent.map((b) => (b.type === 'text' ? { ...b, citations: undefined } : b)),
     );
+    // (The split of the writes by lifetime is not in it: message_start goes out before the
+    // upstream reports usage, and message_delta has no field for it.)
     expect(final.usage).toMatchObject({ input_tokens: 50, cache_creation_input_tokens: 10, cache_read_input_tokens: 30, output_tokens: 12 });
+    // The charge does use it, as for the JSON answer.
+    const server = (await eventually(() => telemetry.spans(), (s) => s.some((x) => x.kind === SpanKind.SERVER))).find((x) => x.kind === SpanKind.SERVER)!;
+    expect(server.attributes[SLUICE.COST_MICRO_USD]).toBe(Math.ceil(50 * 3 + 30 * 0.3 + 4 * 3.75 + 6 * 6 + 12 * 15));
   });
 
   it('a PDF document reaches the Anthropic provider as a document', async () => {

@@ -28,6 +28,8 @@ export interface MessageUsage {
   input_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** The cache writes by lifetime, as Anthropic reports them; null when the upstream did not say. */
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } | null;
   output_tokens: number;
 }
 
@@ -39,14 +41,17 @@ export interface MessageUsage {
  */
 export function messageUsage(raw: unknown, inputTokensIfMissing = 0): MessageUsage {
   const usage = usageFromOpenAi(raw);
-  if (!usage) return { input_tokens: inputTokensIfMissing, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 0 };
+  if (!usage) return { input_tokens: inputTokensIfMissing, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, cache_creation: null, output_tokens: 0 };
   const uncached = usage.inputTokens - usage.cachedInputTokens;
   // Capped like cached_tokens: a part of the prompt, never more than what is left of it.
   const cacheWrites = Math.min(cacheWritesOf(raw), uncached);
+  const hourWrites = Math.min(usage.cacheWrite1hInputTokens ?? 0, cacheWrites);
+  const split = isRecord(raw) && isRecord(raw.cache_creation) && cacheWrites > 0;
   return {
     input_tokens: uncached - cacheWrites,
     cache_creation_input_tokens: cacheWrites,
     cache_read_input_tokens: usage.cachedInputTokens,
+    cache_creation: split ? { ephemeral_5m_input_tokens: cacheWrites - hourWrites, ephemeral_1h_input_tokens: hourWrites } : null,
     output_tokens: usage.outputTokens,
   };
 }

@@ -7,7 +7,7 @@ import { chatCompletionToMessage } from './message-response.js';
 /** The fields of an Anthropic `message` the gateway answers with, typed by the SDK. */
 type GatewayMessage = Pick<Anthropic.Message, 'id' | 'type' | 'role' | 'model' | 'stop_reason' | 'stop_sequence'> & {
   content: Array<Anthropic.ThinkingBlockParam | Anthropic.RedactedThinkingBlockParam | Anthropic.TextBlockParam | Anthropic.ToolUseBlockParam>;
-  usage: Pick<Anthropic.Usage, 'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens'>;
+  usage: Pick<Anthropic.Usage, 'input_tokens' | 'output_tokens' | 'cache_creation_input_tokens' | 'cache_read_input_tokens' | 'cache_creation'>;
 };
 
 /** OpenAI fixtures typed by the OpenAI SDK, plus the DeepSeek/vLLM reasoning field and LiteLLM's Anthropic extensions. */
@@ -16,7 +16,7 @@ type Completion = Omit<OpenAI.ChatCompletion, 'choices' | 'usage'> & {
   choices: Array<
     Omit<OpenAI.ChatCompletion.Choice, 'message'> & { message: OpenAI.ChatCompletionMessage & { reasoning_content?: string; thinking_blocks?: ThinkingEntry[] } }
   >;
-  usage?: OpenAI.CompletionUsage & { cache_creation_input_tokens?: number };
+  usage?: OpenAI.CompletionUsage & { cache_creation_input_tokens?: number; cache_creation?: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } };
 };
 
 const translate = (completion: Completion, fallbackModel = 'route-model') => chatCompletionToMessage({ ...completion }, fallbackModel);
@@ -53,7 +53,7 @@ describe('chatCompletionToMessage', () => {
       content: [{ type: 'text', text: 'Hello!' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, output_tokens: 30 },
+      usage: { input_tokens: 20, cache_creation_input_tokens: 0, cache_read_input_tokens: 100, cache_creation: null, output_tokens: 30 },
     };
     expect(translate(completion({ content: 'Hello!' }))).toEqual(expected);
   });
@@ -161,12 +161,14 @@ describe('chatCompletionToMessage', () => {
       input_tokens: 0,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
+      cache_creation: null,
       output_tokens: 0,
     });
     expect(translate(completion({ content: 'x' }, 'stop', { usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 } })).usage).toEqual({
       input_tokens: 7,
       cache_creation_input_tokens: 0,
       cache_read_input_tokens: 0,
+      cache_creation: null,
       output_tokens: 3,
     });
   });
@@ -177,8 +179,12 @@ describe('chatCompletionToMessage', () => {
       input_tokens: 100,
       cache_creation_input_tokens: 300,
       cache_read_input_tokens: 600,
+      cache_creation: null,
       output_tokens: 5,
     });
+    // With Anthropic's split by lifetime (passed through the canonical form), the split too.
+    const split = { ...usage, cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 } };
+    expect(translate(completion({ content: 'x' }, 'stop', { usage: split })).usage).toMatchObject({ cache_creation_input_tokens: 300, cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 } });
     // More writes than the prompt holds is a bad report: capped, so no count goes negative.
     expect(translate(completion({ content: 'x' }, 'stop', { usage: { ...usage, cache_creation_input_tokens: 5000 } })).usage).toMatchObject({
       input_tokens: 0,

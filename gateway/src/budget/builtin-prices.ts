@@ -4,13 +4,16 @@
  * lists several current models at stale prices (e.g. gpt-4o and gpt-5 at $10/$30) and omits
  * the mini/nano tiers. Every entry can be overridden in `budgets.pricing.models`.
  * Anthropic's cached input is the cache-read price (0.1× input), its cache writes the
- * 5-minute write price (1.25× input; 1-hour writes cost 2×, which usage does not tell apart).
+ * 5-minute write price (1.25× input), and 1-hour writes (which its usage counts apart, in
+ * `cache_creation`) 2× input.
  */
 export interface UsdPrice {
   input: number;
   cachedInput?: number;
   /** Prompt-cache writes; default: the input price (OpenAI reports none). */
   cacheWriteInput?: number;
+  /** Prompt-cache writes kept for one hour; default: `cacheWriteInput`. */
+  cacheWrite1hInput?: number;
   output: number;
 }
 
@@ -40,15 +43,15 @@ export const BUILTIN_PRICES_USD_PER_MTOK: Readonly<Record<string, UsdPrice>> = {
   'text-embedding-3-large': { input: 0.13, output: 0 },
   'text-embedding-ada-002': { input: 0.1, output: 0 },
   // Anthropic (names without the -YYYYMMDD snapshot suffix; lookups strip it)
-  'claude-opus-4-5': { input: 5, cachedInput: 0.5, cacheWriteInput: 6.25, output: 25 },
-  'claude-opus-4-1': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, output: 75 },
-  'claude-opus-4': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, output: 75 },
-  'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 },
-  'claude-sonnet-4': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 },
-  'claude-haiku-4-5': { input: 1, cachedInput: 0.1, cacheWriteInput: 1.25, output: 5 },
-  'claude-3-7-sonnet': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 },
-  'claude-3-5-sonnet': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 },
-  'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, cacheWriteInput: 1, output: 4 },
-  'claude-3-opus': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, output: 75 },
-  'claude-3-haiku': { input: 0.25, cachedInput: 0.03, cacheWriteInput: 0.3125, output: 1.25 },
+  'claude-opus-4-5': { input: 5, cachedInput: 0.5, cacheWriteInput: 6.25, cacheWrite1hInput: 10, output: 25 },
+  'claude-opus-4-1': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, cacheWrite1hInput: 30, output: 75 },
+  'claude-opus-4': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, cacheWrite1hInput: 30, output: 75 },
+  'claude-sonnet-4-5': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, cacheWrite1hInput: 6, output: 15 },
+  'claude-sonnet-4': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, cacheWrite1hInput: 6, output: 15 },
+  'claude-haiku-4-5': { input: 1, cachedInput: 0.1, cacheWriteInput: 1.25, cacheWrite1hInput: 2, output: 5 },
+  'claude-3-7-sonnet': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, cacheWrite1hInput: 6, output: 15 },
+  'claude-3-5-sonnet': { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, cacheWrite1hInput: 6, output: 15 },
+  'claude-3-5-haiku': { input: 0.8, cachedInput: 0.08, cacheWriteInput: 1, cacheWrite1hInput: 1.6, output: 4 },
+  'claude-3-opus': { input: 15, cachedInput: 1.5, cacheWriteInput: 18.75, cacheWrite1hInput: 30, output: 75 },
+  'claude-3-haiku': { input: 0.25, cachedInput: 0.03, cacheWriteInput: 0.3125, cacheWrite1hInput: 0.5, output: 1.25 },
 };

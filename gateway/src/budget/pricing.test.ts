@@ -52,11 +52,25 @@ describe('pricing', () => {
     expect(costMicroUsd(gpt, { ...usage, cachedInputTokens: 0 })).toBe(costMicroUsd(gpt, { ...usage, cachedInputTokens: 0, cacheWriteInputTokens: 0 }));
   });
 
+  it('prices 1-hour cache writes at 2× input, 5-minute ones at 1.25×, and lets config set either', () => {
+    const sonnet = table().lookup(['claude-sonnet-4-5'])!;
+    expect(sonnet.cacheWrite1hInputMicroUsdPerMTok).toBe(6_000_000);
+    // 200k writes, 150k of them for an hour (more than the writes is capped to them).
+    const usage = { inputTokens: 1_000_000, cachedInputTokens: 300_000, cacheWriteInputTokens: 200_000, cacheWrite1hInputTokens: 150_000, outputTokens: 100_000 };
+    expect(costMicroUsd(sonnet, usage)).toBe(500_000 * 3 + 300_000 * 0.3 + 50_000 * 3.75 + 150_000 * 6 + 100_000 * 15);
+    expect(costMicroUsd(sonnet, { ...usage, cacheWrite1hInputTokens: 900_000 })).toBe(costMicroUsd(sonnet, { ...usage, cacheWrite1hInputTokens: 200_000 }));
+    const t = table({ models: { a: { inputUsdPerMTok: 1, cacheWriteInputUsdPerMTok: 1.5, outputUsdPerMTok: 2 }, b: { inputUsdPerMTok: 1, cacheWriteInputUsdPerMTok: 1.5, cacheWrite1hInputUsdPerMTok: 3, outputUsdPerMTok: 2 } } });
+    // Unset, a 1-hour write costs what any cache write costs.
+    expect(t.lookup(['a'])?.cacheWrite1hInputMicroUsdPerMTok).toBe(1_500_000);
+    expect(t.lookup(['b'])?.cacheWrite1hInputMicroUsdPerMTok).toBe(3_000_000);
+  });
+
   it('property: cost is a non-negative integer, monotone in every token count', () => {
     const priceArb = fc.record({
       inputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       cachedInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       cacheWriteInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
+      cacheWrite1hInputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       outputMicroUsdPerMTok: fc.integer({ min: 0, max: 600_000_000 }),
       source: fc.constant('config' as const),
     });

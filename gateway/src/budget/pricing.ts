@@ -8,6 +8,8 @@ export interface Price {
   cachedInputMicroUsdPerMTok: number;
   /** Prompt tokens written to the provider's prompt cache (Anthropic charges a premium). */
   cacheWriteInputMicroUsdPerMTok: number;
+  /** Prompt-cache writes kept for one hour (Anthropic: 2× input, against 1.25× for 5 minutes). */
+  cacheWrite1hInputMicroUsdPerMTok: number;
   outputMicroUsdPerMTok: number;
   source: 'config' | 'builtin' | 'gpt-tokenizer' | 'default';
 }
@@ -20,6 +22,8 @@ export interface TokenUsage {
   inputTokens: number;
   cachedInputTokens: number;
   cacheWriteInputTokens?: number;
+  /** Of the cache writes, the 1-hour ones. */
+  cacheWrite1hInputTokens?: number;
   outputTokens: number;
 }
 
@@ -32,13 +36,17 @@ function fromUsd(p: UsdPrice, source: Price['source']): Price {
     inputMicroUsdPerMTok: toMicro(p.input),
     cachedInputMicroUsdPerMTok: toMicro(p.cachedInput ?? p.input),
     cacheWriteInputMicroUsdPerMTok: toMicro(p.cacheWriteInput ?? p.input),
+    cacheWrite1hInputMicroUsdPerMTok: toMicro(p.cacheWrite1hInput ?? p.cacheWriteInput ?? p.input),
     outputMicroUsdPerMTok: toMicro(p.output),
     source,
   };
 }
 
 const fromConfig = (p: ModelPriceConfig, source: Price['source']): Price =>
-  fromUsd({ input: p.inputUsdPerMTok, cachedInput: p.cachedInputUsdPerMTok, cacheWriteInput: p.cacheWriteInputUsdPerMTok, output: p.outputUsdPerMTok }, source);
+  fromUsd(
+    { input: p.inputUsdPerMTok, cachedInput: p.cachedInputUsdPerMTok, cacheWriteInput: p.cacheWriteInputUsdPerMTok, cacheWrite1hInput: p.cacheWrite1hInputUsdPerMTok, output: p.outputUsdPerMTok },
+    source,
+  );
 
 /**
  * Cost of a call in integer micro-USD, rounded up: a call that used tokens never costs 0
@@ -47,11 +55,13 @@ const fromConfig = (p: ModelPriceConfig, source: Price['source']): Price =>
 export function costMicroUsd(price: Price, usage: TokenUsage): number {
   const cached = Math.max(0, Math.min(usage.cachedInputTokens, usage.inputTokens));
   const written = Math.max(0, Math.min(usage.cacheWriteInputTokens ?? 0, usage.inputTokens - cached));
+  const writtenForHour = Math.max(0, Math.min(usage.cacheWrite1hInputTokens ?? 0, written));
   const uncached = Math.max(0, usage.inputTokens - cached - written);
   const scaled =
     uncached * price.inputMicroUsdPerMTok +
     cached * price.cachedInputMicroUsdPerMTok +
-    written * price.cacheWriteInputMicroUsdPerMTok +
+    (written - writtenForHour) * price.cacheWriteInputMicroUsdPerMTok +
+    writtenForHour * price.cacheWrite1hInputMicroUsdPerMTok +
     Math.max(0, usage.outputTokens) * price.outputMicroUsdPerMTok;
   return Math.ceil(scaled / MICRO);
 }
@@ -136,6 +146,7 @@ export function maxPrice(a: Price, b: Price): Price {
     inputMicroUsdPerMTok: Math.max(a.inputMicroUsdPerMTok, b.inputMicroUsdPerMTok),
     cachedInputMicroUsdPerMTok: Math.max(a.cachedInputMicroUsdPerMTok, b.cachedInputMicroUsdPerMTok),
     cacheWriteInputMicroUsdPerMTok: Math.max(a.cacheWriteInputMicroUsdPerMTok, b.cacheWriteInputMicroUsdPerMTok),
+    cacheWrite1hInputMicroUsdPerMTok: Math.max(a.cacheWrite1hInputMicroUsdPerMTok, b.cacheWrite1hInputMicroUsdPerMTok),
     outputMicroUsdPerMTok: Math.max(a.outputMicroUsdPerMTok, b.outputMicroUsdPerMTok),
     source: a.source === b.source ? a.source : 'config',
   };

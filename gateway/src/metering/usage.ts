@@ -21,7 +21,12 @@ export function usageFromOpenAi(raw: unknown): Usage | undefined {
   const usage: Usage = { inputTokens: input, outputTokens: output, cachedInputTokens: cached, estimated: false };
   // Anthropic's cache writes, carried by the canonical form as LiteLLM does.
   const written = u.cache_creation_input_tokens;
-  if (isCount(written) && written > 0) usage.cacheWriteInputTokens = Math.min(written, input - cached);
+  if (isCount(written) && written > 0) {
+    usage.cacheWriteInputTokens = Math.min(written, input - cached);
+    // And how many of them were 1-hour writes, under Anthropic's own name.
+    const hour = (u.cache_creation as { ephemeral_1h_input_tokens?: unknown } | null | undefined)?.ephemeral_1h_input_tokens;
+    if (isCount(hour) && hour > 0) usage.cacheWrite1hInputTokens = Math.min(hour, usage.cacheWriteInputTokens);
+  }
   return usage;
 }
 

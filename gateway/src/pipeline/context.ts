@@ -30,6 +30,8 @@ export interface Usage {
   cachedInputTokens: number;
   /** Prompt tokens written to the provider's prompt cache (Anthropic reports them; priced apart). */
   cacheWriteInputTokens?: number;
+  /** Of the cache writes, those kept for one hour (Anthropic's `ephemeral_1h_input_tokens`; dearer than 5-minute writes). */
+  cacheWrite1hInputTokens?: number;
   estimated: boolean;
 }
 

@@ -20,6 +20,8 @@ export const ModelPriceSchema = z
     cachedInputUsdPerMTok: z.number().nonnegative().finite().optional(),
     /** Prompt tokens written to the provider's prompt cache (Anthropic: 1.25× input); default: the input price. */
     cacheWriteInputUsdPerMTok: z.number().nonnegative().finite().optional(),
+    /** Prompt-cache writes kept for one hour (Anthropic: 2× input); default: the cache-write price. */
+    cacheWrite1hInputUsdPerMTok: z.number().nonnegative().finite().optional(),
     outputUsdPerMTok: z.number().nonnegative().finite(),
   })
   .strict();

@@ -9,6 +9,13 @@ export interface OpenAiUsage {
   completion_tokens_details?: { reasoning_tokens: number };
   /** Cache writes (an extension, LiteLLM's name): a part of `prompt_tokens`, billed above plain input. */
   cache_creation_input_tokens?: number;
+  /** Anthropic's split of the cache writes by lifetime, under its own name (1-hour writes cost more). */
+  cache_creation?: CacheCreation;
+}
+
+export interface CacheCreation {
+  ephemeral_5m_input_tokens: number;
+  ephemeral_1h_input_tokens: number;
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -38,5 +45,12 @@ export function openAiUsageOf(usage: unknown): OpenAiUsage | undefined {
   const details = usage.output_tokens_details;
   if (isRecord(details) && isCount(details.thinking_tokens)) out.completion_tokens_details = { reasoning_tokens: details.thinking_tokens };
   if (cacheWrite !== undefined) out.cache_creation_input_tokens = cacheWrite;
+  const split = usage.cache_creation;
+  if (isRecord(split) && (isCount(split.ephemeral_5m_input_tokens) || isCount(split.ephemeral_1h_input_tokens))) {
+    out.cache_creation = {
+      ephemeral_5m_input_tokens: isCount(split.ephemeral_5m_input_tokens) ? split.ephemeral_5m_input_tokens : 0,
+      ephemeral_1h_input_tokens: isCount(split.ephemeral_1h_input_tokens) ? split.ephemeral_1h_input_tokens : 0,
+    };
+  }
   return out;
 }
