@@ -1,5 +1,6 @@
-import { resolve } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
@@ -31,6 +32,9 @@ interface Engine {
   insertSession: Session | undefined;
   /** Inserts in flight on `session` and on `insertSession`. */
   inserts: { shared: number; side: number };
+  /** Where insert bodies are written for the engine to read (`insertFileDir`). */
+  insertDir: string;
+  insertFiles: number;
   readonly: Promise<ClickHouseClient> | undefined;
 }
 
@@ -42,11 +46,10 @@ export interface ChdbHandle {
   /** A second session on the same engine whose settings are pinned to `readonly=1`. */
   readonlyClient(database?: string): Promise<ClickHouseClient>;
   /**
-   * `INSERT INTO table SETTINGS … FORMAT <format>` with the body handed to the engine as
-   * bytes (chDB's raw insert): the generic connection path turns the body into a JS string
-   * and back on the event loop, which blocked it for tens of ms per batch.
-   * Errors are reshaped like the client's (`code` = ClickHouse error number). With
-   * `parallel`, the insert takes the second insert session when the shared one is busier.
+   * Inserts a `format` body into `table`: written to a file the engine reads with
+   * `INSERT … FROM INFILE` (see `insertFromFile`). Errors are reshaped like the client's
+   * (`code` = ClickHouse error number). With `parallel`, the insert takes the second insert
+   * session when the shared one is busier.
    */
   rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /**
@@ -70,6 +73,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
   }
   if (engine === undefined) {
     mkdirSync(path, { recursive: true });
+    const insertDir = insertFileDir(path);
     const connection = createChdbConnection({ path });
     engine = {
       path,
@@ -79,6 +83,8 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       session: new Session(path),
       insertSession: undefined,
       inserts: { shared: 0, side: 0 },
+      insertDir,
+      insertFiles: 0,
       readonly: undefined,
     };
   }
@@ -97,7 +103,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       const session = lane === 'side' ? (e.insertSession ??= new Session(path)) : e.session;
       e.inserts[lane] += 1;
       try {
-        await session.insert({ table, values: body, format, settings });
+        await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`), table, body, format, settings);
       } catch (err) {
         throw asClickHouseError(err);
       } finally {
@@ -132,6 +138,55 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       await e.client.close();
     },
   };
+}
+
+/**
+ * The directory of insert bodies under the store's path, emptied of what processes no
+ * longer running left there (bodies are only ever in transit: the spool holds every batch
+ * until it is stored).
+ */
+function insertFileDir(path: string): string {
+  const dir = join(path, 'insert-bodies');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(dir)) {
+    const m = /^insert-(\d+)-\d+\.(tsv|ndjson)$/.exec(name);
+    if (m && !isRunning(Number(m[1]))) rmSync(join(dir, name), { force: true });
+  }
+  return dir;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const SETTING_NAME = /^[a-z_][a-z0-9_]*$/;
+const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/**
+ * `INSERT INTO table FROM INFILE 'file' SETTINGS … FORMAT <format>` on `session`, the body
+ * written to `file` first and removed after. The engine reads the file itself: on this
+ * machine ~30 % less CPU and wall time per row than chDB's insert with the body in memory
+ * (`Session.insert`), measured on the collector's GenAI span batches (TabSeparated,
+ * materialized views included). The file is not synced: the spool is what makes a batch
+ * durable.
+ */
+async function insertFromFile(session: Session, file: string, table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void> {
+  const pairs = Object.entries(settings).map(([k, v]) => {
+    if (!SETTING_NAME.test(k)) throw new CollectorError('COL_INTERNAL', `bad setting name ${JSON.stringify(k)}`);
+    return `${k} = ${sqlString(v)}`;
+  });
+  await writeFile(file, body, { mode: 0o600 });
+  try {
+    await session.queryAsync(`INSERT INTO ${table} FROM INFILE ${sqlString(file)}${pairs.length > 0 ? ` SETTINGS ${pairs.join(', ')}` : ''} FORMAT ${format}`, { format: 'JSONEachRow' });
+  } finally {
+    await rm(file, { force: true });
+  }
 }
 
 /** An engine error reshaped like the client's (`code` = ClickHouse error number), the original as `cause`. */

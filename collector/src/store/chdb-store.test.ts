@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/helpers.js';
@@ -77,6 +78,29 @@ describe('embedded store specifics', () => {
         "SELECT (SELECT count() FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = 'parallel-path') AS t, (SELECT count() FROM otel.llm_calls WHERE agent = 'parallel-path') AS c",
       );
       expect([Number(r?.t), Number(r?.c)]).toEqual([9, 9]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves no insert body behind, after a good insert or a refused one, and clears what a dead process left', async () => {
+    const path = join(root.dir, 'chdb');
+    const bodies = join(path, 'insert-bodies');
+    // A body left by a process that no longer runs (pid 2^22 + 1 is above Linux's maximum),
+    // and one of a process that does (this one: a store opened elsewhere in it may own it).
+    mkdirSync(bodies, { recursive: true });
+    writeFileSync(join(bodies, 'insert-4194305-1.tsv'), 'x');
+    writeFileSync(join(bodies, `insert-${process.pid}-999999.tsv`), 'x');
+    const store = openStore(StoreConfigSchema.parse({ path }), { env: {} });
+    try {
+      expect(readdirSync(bodies)).toEqual([`insert-${process.pid}-999999.tsv`]);
+      rmSync(join(bodies, `insert-${process.pid}-999999.tsv`));
+      await migrate(store);
+      await store.insertBody('otel_traces', encodeSpanRowsTsv(rowsOf(genAiTraceRequest(2, { agent: 'body-files' }))), 'TabSeparated');
+      await expect(store.insertBody('otel_traces', 'not\ta span row\n', 'TabSeparated')).rejects.toThrow();
+      expect(readdirSync(bodies)).toEqual([]);
+      const [r] = await store.query<{ t: number }>("SELECT count() AS t FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = 'body-files'");
+      expect(Number(r?.t)).toBe(2);
     } finally {
       await store.close();
     }
