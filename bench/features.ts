@@ -1,6 +1,6 @@
 import { type Target, closedLoop, streamTtft } from './load.js';
 import type { Proc } from './processes.js';
-import { fmt, median, pairedRatio, roundOrder, table } from './report.js';
+import { fmt, median, pairedRatioText, roundOrder, table } from './report.js';
 import { chatBody, streamBody } from './core.js';
 
 const CHAT = '/v1/chat/completions';
@@ -56,9 +56,9 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
   const row = (v: FeatureVariant, baseName: string) => [
     v.name,
     fmt(median(rps[v.name]), 0),
-    `${fmt(pairedRatio(rps[v.name], rps[baseName]), 3)}×`,
+    pairedRatioText(rps[v.name], rps[baseName]),
     fmt(median(cpu[v.name]), 0),
-    `${fmt(pairedRatio(cpu[baseName], cpu[v.name]), 3)}×`,
+    pairedRatioText(cpu[baseName], cpu[v.name]),
   ];
   const ttftPlain: number[] = [];
   const ttftGuarded: number[] = [];
@@ -66,13 +66,13 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
     ttftPlain.push((await streamTtft(t, CHAT, streamBody('sim-fast', PII_PROMPT), 150)).p50);
     ttftGuarded.push((await streamTtft(t, CHAT, streamBody('sim-masked', PII_PROMPT), 150)).p50);
   }
-  return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline', 'gateway CPU per request (µs)', 'baseline CPU / this'], [
+  return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline (median of rounds, range)', 'gateway CPU per request (µs)', 'baseline CPU / this (median, range)'], [
     ...authVariants.map((v) => row(v, authVariants[0].name)),
     ...variants.map((v) => row(v, variants[0].name)),
     (() => {
       const hit = variants[3].name;
       const bareName = bareVariant.name;
-      return [`${hit} vs the bare proxy (${fmt(median(rps[bareName]), 0)} req/s, ${fmt(median(cpu[bareName]), 0)} µs)`, fmt(median(rps[hit]), 0), `${fmt(pairedRatio(rps[hit], rps[bareName]), 3)}×`, fmt(median(cpu[hit]), 0), `${fmt(pairedRatio(cpu[bareName], cpu[hit]), 3)}×`];
+      return [`${hit} vs the bare proxy (${fmt(median(rps[bareName]), 0)} req/s, ${fmt(median(cpu[bareName]), 0)} µs)`, fmt(median(rps[hit]), 0), pairedRatioText(rps[hit], rps[bareName]), fmt(median(cpu[hit]), 0), pairedRatioText(cpu[bareName], cpu[hit])];
     })(),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);

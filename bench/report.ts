@@ -14,5 +14,14 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
  */
 export const pairedRatio = (xs: number[], base: number[]): number => median(xs.map((x, i) => x / base[i]));
 
+/**
+ * `pairedRatio` with the lowest and highest round-by-round ratio, `0.962× (0.931–0.990)`:
+ * how far one round can stray on this host, next to a goal's margin.
+ */
+export function pairedRatioText(xs: number[], base: number[]): string {
+  const r = xs.map((x, i) => x / base[i]);
+  return `${fmt(median(r), 3)}× (${fmt(Math.min(...r), 3)}–${fmt(Math.max(...r), 3)})`;
+}
+
 /** A round's phases in the given order on even rounds and reversed on odd ones, so no variant always runs right after another. */
 export const roundOrder = <T>(items: readonly T[], round: number): T[] => (round % 2 === 0 ? [...items] : [...items].reverse());

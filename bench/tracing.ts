@@ -3,7 +3,7 @@ import { Pool } from 'undici';
 import { readAdminEndpoint, readAdminToken } from '../collector/src/index.js';
 import { type Target, closedLoop, summarize } from './load.js';
 import type { Proc } from './processes.js';
-import { fmt, median, pairedRatio, roundOrder, table } from './report.js';
+import { fmt, median, pairedRatio, pairedRatioText, roundOrder, table } from './report.js';
 import { chatBody } from './core.js';
 
 const CHAT = '/v1/chat/completions';
@@ -28,9 +28,9 @@ export async function benchTracing(plain: Proc, traced: Proc, remote: Proc, trac
   return table('Tracing (issue 3)', ['measure', 'value'], [
     [`throughput, tracing off (req/s)`, fmt(median(rps.off), 0)],
     [`throughput, tracing on, collector + chDB in the gateway process (req/s)`, fmt(median(rps.on), 0)],
-    ['  on / off (median of round-by-round ratios)', `${fmt(pairedRatio(rps.on, rps.off), 3)}×`],
+    ['  on / off (median of round-by-round ratios, range)', pairedRatioText(rps.on, rps.off)],
     [`throughput, tracing on, exporting to a separate collector process (req/s)`, fmt(median(rps.remote), 0)],
-    ['  on / off (median of round-by-round ratios)', `${fmt(pairedRatio(rps.remote, rps.off), 3)}×`],
+    ['  on / off (median of round-by-round ratios, range)', pairedRatioText(rps.remote, rps.off)],
     ['gateway process CPU per request: off / on (in-process collector) / on (remote collector) (µs)', `${fmt(median(cpu.off), 0)} / ${fmt(median(cpu.on), 0)} / ${fmt(median(cpu.remote), 0)}`],
     ['  tracing work in the gateway process (remote collector), per request', `+${fmt(median(cpu.remote.map((c, i) => c - cpu.off[i])), 0)} µs (${fmt((pairedRatio(cpu.remote, cpu.off) - 1) * 100, 0)} %)`],
     [`call end → row in llm_calls, p50 / p99 / max (ms, ${vis.count} calls at 50 req/s)`, `${fmt(vis.p50, 0)} / ${fmt(vis.p99, 0)} / ${fmt(vis.max, 0)}`],
