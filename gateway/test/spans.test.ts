@@ -62,4 +62,16 @@ describe('spans of an LLM call', () => {
     expect(server?.attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(502);
     expect(server?.status.code).toBe(2);
   });
+
+  it('a call refused before it was routed has no attributes for what never happened', async () => {
+    telemetry.exporter.reset();
+    // max_tokens of the wrong type: refused (400) after the body was read, before routing.
+    await h.client.chat.completions.create({ model: 'sim-fast', messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' as unknown as number }).catch(() => {});
+    const server = (await eventually(() => telemetry.spans(), (s) => s.some((x) => x.kind === SpanKind.SERVER))).find((s) => s.kind === SpanKind.SERVER);
+    expect(server?.attributes[ATTR.HTTP_RESPONSE_STATUS_CODE]).toBe(400);
+    expect(server?.attributes[SLUICE.REQUEST_ID]).toBeTruthy();
+    for (const never of [SLUICE.ATTEMPTS, SLUICE.ROUTING_STRATEGY, SLUICE.FAILOVER_PATH, SLUICE.SERVED_BY_BACKUP, SLUICE.COST_MICRO_USD, ATTR.GEN_AI_REQUEST_MAX_TOKENS]) {
+      expect(Object.keys(server?.attributes ?? {}), never).not.toContain(never);
+    }
+  });
 });
