@@ -5,6 +5,8 @@ import { chatBody, streamBody } from './core.js';
 
 const CHAT = '/v1/chat/completions';
 const PII_PROMPT = 'Hi, I am Maria from Italy, mail me at maria.rossi@example.com or call +39 06 1234 5678. My card 4111 1111 1111 1111 was charged twice. '.repeat(4);
+/** About as long, with nothing to mask: what most prompts look like to the request guardrails. */
+const CLEAN_PROMPT = 'Hi, I am writing from home, please send me the notes or call me later today. My order number was charged twice, please check. '.repeat(4);
 
 export interface FeatureVariant {
   name: string;
@@ -33,9 +35,15 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
     { name: 'budget + rate limit', body: chatBody('sim-budgeted', PII_PROMPT) },
     { name: 'exact cache hit (no upstream call)', body: chatBody('sim-cached', PII_PROMPT) },
   ];
+  // The guardrails' cost on a prompt without PII, against its own baseline.
+  const cleanVariants: FeatureVariant[] = [
+    { name: 'baseline, a prompt without PII', body: chatBody('sim-fast', CLEAN_PROMPT) },
+    { name: 'built-in request guardrails, the same prompt without PII', body: chatBody('sim-guarded', CLEAN_PROMPT) },
+  ];
   const all: Array<[Target, FeatureVariant, Proc]> = [
     ...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]),
     ...variants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
+    ...cleanVariants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
     [{ name: 'bare', url: bare.url }, bareVariant, bare],
   ];
   for (const [target, v] of all) await closedLoop(target, CHAT, v.body, 16, 1000, v.headers);
@@ -74,6 +82,7 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
       const bareName = bareVariant.name;
       return [`${hit} vs the bare proxy (${fmt(median(rps[bareName]), 0)} req/s, ${fmt(median(cpu[bareName]), 0)} µs)`, fmt(median(rps[hit]), 0), pairedRatioText(rps[hit], rps[bareName]), fmt(median(cpu[hit]), 0), pairedRatioText(cpu[bareName], cpu[hit])];
     })(),
+    ...cleanVariants.map((v) => row(v, cleanVariants[0].name)),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);
 }
