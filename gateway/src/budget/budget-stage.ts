@@ -1,12 +1,11 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
 import type { BudgetsSection } from '../config/sections/budgets.js';
 import { GatewayError } from '../errors.js';
-import type { RequestCtx } from '../pipeline/context.js';
+import type { Identity, RequestCtx } from '../pipeline/context.js';
 import type { Outcome, StreamOutcome } from '../pipeline/outcome.js';
 import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Stage } from '../pipeline/stage.js';
 import { applicableBudgets, type ApplicableBudget } from './applicable-budgets.js';
-import type { Identity } from '../pipeline/context.js';
 import { budgetExceededError } from './budget-errors.js';
 import { estimateCall, heldInputTokens, reservePrice, servedPrice, type CallEstimate } from './call-estimate.js';
 import { cacheFractionOf, chargeOf, jsonUsage, recordCharge, streamUsage } from './charge.js';
@@ -111,10 +110,9 @@ export function budgetStage(ledger: BudgetLedger): Stage {
       throw err;
     }
     if (out.kind === 'json') {
-      const usage = out.usage ?? jsonUsage(undefined, out.body, () => est.input.exact());
+      const usage = jsonUsage(out.usage, out.body, () => est.input.exact());
       const charged = chargeOf(usage, servedPrice(ctx.config, servedTarget(ctx), model) ?? price, cacheFractionOf(ctx));
-      ledger.settle(r.reservation, charged);
-      recordCharge(ctx, ledger, budgets, charged);
+      finish(ctx, ledger, budgets, r.reservation, charged);
       return out;
     }
     return guardedStream({ ctx, ledger, budgets, reservation: r.reservation, price, est }, out);
@@ -130,9 +128,10 @@ interface Settle {
   est: CallEstimate;
 }
 
-function finish(s: Settle, charged: ReturnType<typeof chargeOf>): void {
-  s.ledger.settle(s.reservation, charged);
-  recordCharge(s.ctx, s.ledger, s.budgets, charged);
+/** Settles the reservation to what the call is charged, and puts the charge on its span. */
+function finish(ctx: RequestCtx, ledger: BudgetLedger, budgets: readonly ApplicableBudget[], reservation: Reservation, charged: ReturnType<typeof chargeOf>): void {
+  ledger.settle(reservation, charged);
+  recordCharge(ctx, ledger, budgets, charged);
 }
 
 function guardedStream(s: Settle, out: StreamOutcome): StreamOutcome {
@@ -151,11 +150,11 @@ function guardedStream(s: Settle, out: StreamOutcome): StreamOutcome {
   const price = () => servedPrice(s.ctx.config, servedTarget(s.ctx), modelOf(s.ctx)) ?? s.price;
   const summary = out.summary.then(
     (sum) => {
-      finish(s, chargeOf(streamUsage(sum, () => s.est.input.exact(), g.tally.outputTokens()), price(), cacheFractionOf(s.ctx)));
+      finish(s.ctx, s.ledger, s.budgets, s.reservation, chargeOf(streamUsage(sum, () => s.est.input.exact(), g.tally.outputTokens()), price(), cacheFractionOf(s.ctx)));
       return sum;
     },
     (err: unknown) => {
-      finish(s, chargeOf(streamUsage(undefined, () => s.est.input.exact(), g.tally.outputTokens()), price(), cacheFractionOf(s.ctx)));
+      finish(s.ctx, s.ledger, s.budgets, s.reservation, chargeOf(streamUsage(undefined, () => s.est.input.exact(), g.tally.outputTokens()), price(), cacheFractionOf(s.ctx)));
       throw err;
     },
   );
