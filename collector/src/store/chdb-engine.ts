@@ -103,6 +103,8 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       const session = lane === 'side' ? (e.insertSession ??= new Session(path)) : e.session;
       e.inserts[lane] += 1;
       try {
+        // Per insert (one syscall per batch): the directory may not exist yet, or any more.
+        mkdirSync(e.insertDir, { recursive: true, mode: 0o700 });
         await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`), table, body, format, settings);
       } catch (err) {
         throw asClickHouseError(err);
@@ -143,12 +145,18 @@ export function acquireChdb(rawPath: string): ChdbHandle {
 /**
  * The directory of insert bodies under the store's path, emptied of what processes no
  * longer running left there (bodies are only ever in transit: the spool holds every batch
- * until it is stored).
+ * until it is stored). Created by the first insert, so a process that only reads never
+ * writes it.
  */
 function insertFileDir(path: string): string {
   const dir = join(path, 'insert-bodies');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  for (const name of readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return dir; // none yet
+  }
+  for (const name of names) {
     const m = /^insert-(\d+)-\d+\.(tsv|ndjson)$/.exec(name);
     if (m && !isRunning(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
