@@ -61,8 +61,8 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
   // Ratios are medians of round-by-round ratios (see pairedRatio). The gateway's own CPU per
   // request: on two shared cores a phase's req/s moves with whatever else runs, its CPU per
   // request much less. base / variant is the throughput ratio of a gateway with cores of its own.
-  const row = (v: FeatureVariant, baseName: string) => [
-    v.name,
+  const row = (v: FeatureVariant, baseName: string, label = v.name) => [
+    label,
     fmt(median(rps[v.name]), 0),
     pairedRatioText(rps[v.name], rps[baseName]),
     fmt(median(cpu[v.name]), 0),
@@ -77,11 +77,7 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
   return table('Cost of policy features (issues 4, 5, 8), 64 connections', ['variant', 'req/s', 'vs baseline (median of rounds, range)', 'gateway CPU per request (µs)', 'baseline CPU / this (median, range)'], [
     ...authVariants.map((v) => row(v, authVariants[0].name)),
     ...variants.map((v) => row(v, variants[0].name)),
-    (() => {
-      const hit = variants[3].name;
-      const bareName = bareVariant.name;
-      return [`${hit} vs the bare proxy (${fmt(median(rps[bareName]), 0)} req/s, ${fmt(median(cpu[bareName]), 0)} µs)`, fmt(median(rps[hit]), 0), pairedRatioText(rps[hit], rps[bareName]), fmt(median(cpu[hit]), 0), pairedRatioText(cpu[bareName], cpu[hit])];
-    })(),
+    row(variants[3], bareVariant.name, `${variants[3].name} vs the bare proxy (${fmt(median(rps[bareVariant.name]), 0)} req/s, ${fmt(median(cpu[bareVariant.name]), 0)} µs)`),
     ...cleanVariants.map((v) => row(v, cleanVariants[0].name)),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);
