@@ -6,6 +6,7 @@ import { createBatchWriter, type BatchWriterOptions } from './batch-writer.js';
 import { StoreConfigSchema } from './config.js';
 import { systemClock } from './logger.js';
 import { encodeSpanRows } from './model/span-row.js';
+import { encodeSpanRowsNative } from './model/span-block-native.js';
 import { encodeSpanRowsTsv } from './model/span-row-tsv.js';
 import { openSpool, type Spool } from './spool/spool.js';
 import { migrate } from './store/migrations.js';
@@ -97,18 +98,19 @@ describe('batch writer', () => {
     await again.spool.close();
   });
 
-  it('replays a spool written before TabSeparated: each format in its own inserts, in order', async () => {
+  it('replays a spool written by earlier versions: each format in its own inserts, in order', async () => {
     const { spool, writer } = await setup('formats', { maxRows: 100, flushMs: 600_000 });
-    const tsv = (spans: number, offset: number): Buffer => Buffer.from(encodeSpanRowsTsv(rowsOf(genAiTraceRequest(spans, { agent: 'format-agent' }, offset))));
-    const json = (spans: number, offset: number): Buffer => Buffer.from(encodeSpanRows(rowsOf(genAiTraceRequest(spans, { agent: 'format-agent' }, offset))));
-    await spool.append(json(2, 0), 2); // left by the previous version
-    await spool.append(json(3, 10), 3);
-    await spool.append(tsv(4, 20), 4);
-    await spool.append(tsv(1, 30), 1);
+    const rows = (spans: number, offset: number) => rowsOf(genAiTraceRequest(spans, { agent: 'format-agent' }, offset));
+    await spool.append(Buffer.from(encodeSpanRows(rows(2, 0))), 2); // JSONEachRow, two versions back
+    await spool.append(Buffer.from(encodeSpanRows(rows(3, 10))), 3);
+    await spool.append(Buffer.from(encodeSpanRowsTsv(rows(4, 20))), 4); // TabSeparated, the previous version
+    await spool.append(Buffer.from(encodeSpanRowsTsv(rows(1, 30))), 1);
+    await spool.append(encodeSpanRowsNative(rows(2, 40)), 2); // Native, this version
+    await spool.append(encodeSpanRowsNative(rows(5, 50)), 5);
     await writer.forceFlush();
-    expect(writer.stats()).toMatchObject({ inserts: 2, insertedSpans: 10, failedInserts: 0, droppedSpans: 0 });
-    expect(await stored('format-agent')).toBe(10);
-    expect(spool.cursor).toEqual({ committed: 4, pending: [] });
+    expect(writer.stats()).toMatchObject({ inserts: 3, insertedSpans: 17, failedInserts: 0, droppedSpans: 0 });
+    expect(await stored('format-agent')).toBe(17);
+    expect(spool.cursor).toEqual({ committed: 6, pending: [] });
     await writer.close();
     await spool.close();
   });

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CollectorError, describeError } from './errors.js';
-import { rowFormatOf } from './model/row-format.js';
+import { ROW_FORMAT_EXTENSIONS, rowFormatOf } from './model/row-format.js';
 import type { Clock, Logger } from './logger.js';
 import type { Spool, SpoolRecord } from './spool/spool.js';
 import type { SpanStore } from './store/store.js';
@@ -292,7 +292,7 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       return;
     }
     await mkdir(o.deadLetterDir, { recursive: true });
-    const file = join(o.deadLetterDir, `${o.spool.id}-${from}${rowFormatOf(body) === 'JSONEachRow' ? '.jsonl' : '.tsv'}`);
+    const file = join(o.deadLetterDir, `${o.spool.id}-${from}.${ROW_FORMAT_EXTENSIONS[rowFormatOf(body)]}`);
     await writeFile(file, body, { mode: 0o600 });
     await o.spool.commit(to);
     stats.droppedSpans += rows;

@@ -2,8 +2,8 @@ import { isUtf8 } from 'node:buffer';
 
 /**
  * Building an insert body as bytes, straight from the bytes of a decoded request, so the
- * hot path makes no JS strings: a growable buffer, and TabSeparated string writers that
- * emit exactly what `span-row-tsv.ts` writes for the same text (UTF-8 encoded).
+ * hot path makes no JS strings: a growable buffer with the primitives of ClickHouse's
+ * `Native` format (varint lengths, little-endian integers, length-prefixed strings).
  */
 export class ByteWriter {
   buf: Buffer;
@@ -27,20 +27,6 @@ export class ByteWriter {
     this.pos += bytes.length;
   }
 
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
-  /** A string known to be ASCII without characters to escape (numbers, fixed names). */
-  ascii(s: string): void {
-    this.ensure(s.length);
-    const out = this.buf;
-    let p = this.pos;
-    for (let i = 0; i < s.length; i += 1) out[p++] = s.charCodeAt(i);
-    this.pos = p;
-  }
-
   /** A non-negative integer below 2^53 in decimal. */
   digits(n: number): void {
     this.ensure(16);
@@ -56,11 +42,6 @@ export class ByteWriter {
     } while (rest > 0);
   }
 
-  utf8(s: string): void {
-    this.ensure(s.length * 3);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-  }
-
   /** Bytes as lowercase hex. */
   hex(src: Uint8Array, start: number, end: number): void {
     this.ensure((end - start) * 2);
@@ -74,18 +55,83 @@ export class ByteWriter {
     this.pos = p;
   }
 
-  /**
-   * `src[start, end)` as a top-level TabSeparated field (`tsvField`). Returns false, having
-   * written nothing, when the bytes are not valid UTF-8: decoding would replace them, so
-   * the caller must take the string path.
-   */
-  tsvField(src: Uint8Array, start: number, end: number): boolean {
-    return this.escaped(src, start, end, FIELD_CLASS, false);
+  /** An unsigned LEB128 varint (ClickHouse `Native` string lengths and counts), `n` < 2^32. */
+  varint(n: number): void {
+    this.ensure(5);
+    const out = this.buf;
+    let v = n >>> 0;
+    while (v > 0x7f) {
+      out[this.pos++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    out[this.pos++] = v;
   }
 
-  /** `src[start, end)` as a quoted string inside a map or an array (`tsvQuoted`); see `tsvField`. */
-  tsvQuoted(src: Uint8Array, start: number, end: number): boolean {
-    return this.escaped(src, start, end, QUOTED_CLASS, true);
+  /** A little-endian 64-bit integer given as two unsigned 32-bit halves. */
+  uint64Parts(lo: number, hi: number): void {
+    this.ensure(8);
+    this.buf.writeUInt32LE(lo >>> 0, this.pos);
+    this.buf.writeUInt32LE(hi >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** A non-negative integer below 2^53 as a little-endian UInt64. */
+  uint64(n: number): void {
+    this.uint64Parts(n >>> 0, Math.floor(n / 0x100000000));
+  }
+
+  /** A signed 64-bit integer, little-endian (`Int64`, `DateTime64` ticks). */
+  int64(v: bigint): void {
+    this.ensure(8);
+    this.pos = this.buf.writeBigInt64LE(v, this.pos);
+  }
+
+  /**
+   * `src[start, end)` as a `Native` `String` (varint length, bytes). Returns false, having
+   * written nothing, when the bytes are not valid UTF-8: decoding would replace them, so the
+   * caller must take the string path.
+   */
+  nativeBytes(src: Uint8Array, start: number, end: number): boolean {
+    const n = end - start;
+    this.ensure(n + 5);
+    const at = this.pos;
+    this.varint(n);
+    const out = this.buf;
+    let p = this.pos;
+    let high = 0;
+    for (let i = start; i < end; i += 1) {
+      const b = src[i] as number;
+      high |= b;
+      out[p++] = b;
+    }
+    if (high >= 0x80 && !isUtf8(src.subarray(start, end))) {
+      this.pos = at;
+      return false;
+    }
+    this.pos = p;
+    return true;
+  }
+
+  /** A JS string as a `Native` `String` (UTF-8). */
+  nativeString(s: string): void {
+    const n = Buffer.byteLength(s, 'utf8');
+    this.ensure(n + 5);
+    this.varint(n);
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Bytes as a lowercase hex `Native` `String`. */
+  nativeHex(src: Uint8Array, start: number, end: number): void {
+    this.varint((end - start) * 2);
+    this.hex(src, start, end);
+  }
+
+  /** A non-negative integer below 2^53 as a decimal `Native` `String`. */
+  nativeDigits(n: number): void {
+    this.ensure(17);
+    const at = this.pos++;
+    this.digits(n);
+    this.buf[at] = this.pos - at - 1; // at most 16 digits: a one-byte length
   }
 
   /** An exact-size copy of what was written; the writer is then empty. */
@@ -95,42 +141,6 @@ export class ByteWriter {
     this.pos = 0;
     return out;
   }
-
-  private escaped(src: Uint8Array, start: number, end: number, classes: Uint8Array, quoted: boolean): boolean {
-    this.ensure((end - start) * 2 + 2);
-    const out = this.buf;
-    let p = this.pos;
-    let nonAscii = false;
-    if (quoted) out[p++] = QUOTE;
-    for (let i = start; i < end; i += 1) {
-      const b = src[i] as number;
-      const c = classes[b] as number;
-      if (c === PLAIN) out[p++] = b;
-      else if (c === HIGH) {
-        out[p++] = b;
-        nonAscii = true;
-      } else {
-        out[p++] = BACKSLASH;
-        out[p++] = c;
-      }
-    }
-    if (quoted) out[p++] = QUOTE;
-    if (nonAscii && !isUtf8(src.subarray(start, end))) return false;
-    this.pos = p;
-    return true;
-  }
 }
 
-const QUOTE = 0x27;
-const BACKSLASH = 0x5c;
 const HEX_DIGITS = Buffer.from('0123456789abcdef');
-/** Byte classes: copy, copy (part of a multi-byte character), or the escape letter. */
-const PLAIN = 0;
-const HIGH = 1;
-const FIELD_CLASS = new Uint8Array(256).map((_, b) => (b >= 0x80 ? HIGH : PLAIN));
-FIELD_CLASS[BACKSLASH] = BACKSLASH;
-FIELD_CLASS[0x09] = 0x74; // \t
-FIELD_CLASS[0x0a] = 0x6e; // \n
-FIELD_CLASS[0x0d] = 0x72; // \r
-const QUOTED_CLASS = Uint8Array.from(FIELD_CLASS);
-QUOTED_CLASS[QUOTE] = QUOTE;

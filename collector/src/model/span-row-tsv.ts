@@ -1,10 +1,10 @@
 import { encodeRowsWith, type SpanRow } from './span-row.js';
 
 /**
- * `otel_traces` rows as a `TabSeparated` insert body, the format the collector spools and
- * inserts: chDB parses it with ~10 % less CPU per span than JSONEachRow, and it is ~20 %
- * smaller. It stores exactly what the JSONEachRow body of the same rows stores (checked on
- * chDB by `span-row-tsv.test.ts`), in the exporter's column order:
+ * `otel_traces` rows as a `TabSeparated` insert body, the format the collector spooled before
+ * `Native` (spools written then are still replayed, and tests write such spools with this).
+ * It stores exactly what the JSONEachRow body of the same rows stores (checked on chDB by
+ * `row-format.test.ts`), in the exporter's column order:
  *
  * - strings: `\` tab, newline and carriage return backslash-escaped;
  * - maps `{'k':'v',…}` and arrays `['a',…]` with quoted strings (`'` escaped as well);

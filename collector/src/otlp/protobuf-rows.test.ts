@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeProtobufRequest, genAiTraceRequest } from '../../bench/genai-spans.js';
 import { ByteWriter } from '../model/byte-writer.js';
-import { tsvField, tsvQuoted } from '../model/span-row-tsv.js';
 import { decodeProtobufRequest } from './decode-protobuf.js';
 import { ExportTraceServiceRequestType } from './otlp-proto.js';
 import { encodeRows, protobufRows, type EncodedRows } from './protobuf-rows.js';
@@ -31,7 +30,7 @@ function fast(body: Buffer, limits: RowLimits): EncodedRows | { error: unknown }
   }
 }
 
-/** Same body bytes (compared as text for readable diffs), same counts, or the same error. */
+/** Same body bytes (compared as latin1 text for readable diffs), same counts, or the same error. */
 function expectSame(body: Buffer, limits: RowLimits): void {
   const want = reference(body, limits);
   const got = fast(body, limits);
@@ -156,7 +155,7 @@ const request = fc.record({
 });
 const encode = (req: object): Buffer => Buffer.from(ExportTraceServiceRequestType.encode(ExportTraceServiceRequestType.fromObject(req)).finish());
 
-describe('protobufRows: the same body as decode → toRows → encodeSpanRowsTsv', () => {
+describe('protobufRows: the same body as decode → toRows → encodeSpanRowsNative', () => {
   it('on the realistic GenAI gateway spans', () => {
     expectSame(encodeProtobufRequest(genAiTraceRequest(50, {}, 0)), DEFAULTS);
     expectSame(encodeProtobufRequest(genAiTraceRequest(20, { error: true, startMs: NOW_MS - 5000 }, 7)), DEFAULTS);
@@ -284,17 +283,16 @@ describe('protobufRows on wire-level oddities', () => {
   });
 });
 
-describe('ByteWriter TabSeparated strings', () => {
-  it('writes what tsvField and tsvQuoted write, for any text', () => {
+describe('ByteWriter Native strings', () => {
+  it('copies valid UTF-8 bytes as nativeString writes the text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
         const src = Buffer.from(s, 'utf8');
-        const text = src.toString('utf8');
         const w = new ByteWriter(4);
-        expect(w.tsvField(src, 0, src.length)).toBe(true);
-        expect(w.take().toString('utf8')).toBe(tsvField(text));
-        expect(w.tsvQuoted(src, 0, src.length)).toBe(true);
-        expect(w.take().toString('utf8')).toBe(tsvQuoted(text));
+        expect(w.nativeBytes(src, 0, src.length)).toBe(true);
+        const want = new ByteWriter(4);
+        want.nativeString(s);
+        expect(w.take()).toEqual(want.take());
       }),
       { numRuns: 500 },
     );
@@ -302,9 +300,19 @@ describe('ByteWriter TabSeparated strings', () => {
 
   it('refuses invalid UTF-8 without writing', () => {
     const w = new ByteWriter(4);
-    w.ascii('x');
-    expect(w.tsvField(Buffer.from([0x61, 0xff]), 0, 2)).toBe(false);
-    expect(w.tsvQuoted(Buffer.from([0xc3]), 0, 1)).toBe(false);
-    expect(w.take().toString()).toBe('x');
+    w.nativeString('x');
+    expect(w.nativeBytes(Buffer.from([0x61, 0xff]), 0, 2)).toBe(false);
+    expect(w.nativeBytes(Buffer.from([0xc3]), 0, 1)).toBe(false);
+    expect([...w.take()]).toEqual([1, 0x78]);
+  });
+
+  it('writes numbers as their decimal strings', () => {
+    for (const n of [0, 7, 10, 99, 127, 128, 65535, 2 ** 32, 2 ** 49 + 3, Number.MAX_SAFE_INTEGER]) {
+      const w = new ByteWriter(1);
+      w.nativeDigits(n);
+      const want = new ByteWriter(1);
+      want.nativeString(String(n));
+      expect(w.take()).toEqual(want.take());
+    }
   });
 });

@@ -1,5 +1,5 @@
-import { ByteWriter } from '../model/byte-writer.js';
-import { encodeSpanRowsTsv, encodeSpanRowTsv, tsvField, tsvMap, tsvQuoted } from '../model/span-row-tsv.js';
+import type { ByteWriter } from '../model/byte-writer.js';
+import { encodeSpanRowsNative, type EncodedMap, NativeMap, NativeSpanBlock, nativeStringBytes } from '../model/span-block-native.js';
 import { anyValueAsString, doubleAsString } from './any-value.js';
 import { asBuffer, readAnyValue, readSpanSafely, walkTraceRequest } from './decode-protobuf.js';
 import { PbReader, WIRE_I32, WIRE_I64, WIRE_LEN, WIRE_VARINT } from './pb-reader.js';
@@ -17,9 +17,9 @@ import {
   type ToRowsResult,
 } from './to-rows.js';
 
-/** A request's accepted spans as the `otel_traces` TabSeparated insert body, with `toRows`' counts. */
+/** A request's accepted spans as the `otel_traces` Native insert body, with `toRows`' counts. */
 export interface EncodedRows extends RowCounters {
-  /** Exactly `encodeSpanRowsTsv(toRows(…).rows)`: what the spool keeps and the store inserts. */
+  /** Exactly `encodeSpanRowsNative(toRows(…).rows)`: what the spool keeps and the store inserts. */
   payload: Buffer;
   rows: number;
 }
@@ -27,14 +27,14 @@ export interface EncodedRows extends RowCounters {
 /** The body for rows mapped by `toRows` (the JSON path). */
 export function encodeRows(r: ToRowsResult): EncodedRows {
   const { rows, ...counters } = r;
-  return { ...counters, payload: Buffer.from(encodeSpanRowsTsv(rows)), rows: rows.length };
+  return { ...counters, payload: encodeSpanRowsNative(rows), rows: rows.length };
 }
 
 /**
- * OTLP/protobuf request bytes → the TabSeparated body, byte for byte what
+ * OTLP/protobuf request bytes → the Native body, byte for byte what
  * `encodeRows(toRows(decodeProtobufRequest(body)))` gives, without building the decoded
  * model: a plain span (ids, times, name, status, attributes with a new, non-numeric key) is
- * copied from the request bytes into the body. Anything else (events, links, duplicate or
+ * copied from the request bytes into the block's columns. Anything else (events, links, duplicate or
  * numeric keys, values to truncate, invalid UTF-8, a span to reject) goes through
  * `decodeProtobufRequest`'s span reader and `toRows`' mapper, so the rules live in one
  * place. That decode-map-stringify path cost ~40 µs of CPU per GenAI span, this one ~7.
@@ -42,18 +42,19 @@ export function encodeRows(r: ToRowsResult): EncodedRows {
 export function protobufRows(body: Uint8Array, limits: RowLimits, nowMs: number): EncodedRows {
   const buf = asBuffer(body);
   const walked = walkTraceRequest(buf);
-  writer.pos = 0; // a request that failed half-way leaves nothing behind
+  block.take(); // a request that failed half-way leaves nothing behind
   const counters = newRowCounters();
   const map = createRowMapper(limits, nowMs, counters);
   const enc = limits.maxValueBytes >= MIN_FAST_VALUE_BYTES ? spanEncoder(buf, limits, nowMs) : undefined;
   let rows = 0;
   for (const rs of walked) {
     const resource = map.resource(rs.resourceAttributes);
-    const resourceTsv = tsvMap(resource.attributes);
+    const resourceMap = NativeMap.encode(resource.attributes);
+    const serviceName = nativeStringBytes(resource.serviceName);
     for (const ss of rs.scopeSpans) {
       const scope = map.scope(ss.scopeName, ss.scopeVersion);
       // The columns between SpanKind and SpanAttributes are the same for the whole scope.
-      const shared = Buffer.from(`\t${tsvField(resource.serviceName)}\t${resourceTsv}\t${tsvField(scope.scopeName)}\t${tsvField(scope.scopeVersion)}\t{`);
+      const shared: ScopeShared = { serviceName, resource: resourceMap, scopeName: nativeStringBytes(scope.scopeName), scopeVersion: nativeStringBytes(scope.scopeVersion) };
       const ranges = ss.spanRanges;
       for (let i = 0; i < ranges.length; i += 2) {
         const start = ranges[i] as number;
@@ -64,23 +65,30 @@ export function protobufRows(body: Uint8Array, limits: RowLimits, nowMs: number)
         }
         const row = map.span(readSpanSafely(new PbReader(buf, start, end)), resource, scope);
         if (row === undefined) continue;
-        writer.utf8(encodeSpanRowTsv(row, resourceTsv));
+        block.addRow(row, resourceMap);
         rows += 1;
       }
     }
   }
-  const payload = writer.take();
-  // Keep the scratch buffer for the next request unless one huge request grew it.
-  if (writer.buf.length > MAX_KEPT_SCRATCH_BYTES) writer = new ByteWriter(SCRATCH_BYTES);
+  const payload = block.take();
+  // Keep the scratch columns for the next request unless one huge request grew them.
+  if (block.grewPast(MAX_KEPT_SCRATCH_BYTES)) block = new NativeSpanBlock();
   return { ...counters, payload, rows };
 }
 
 /** Below this value cap even numbers may be cut; leave such configs to the mapper. */
 const MIN_FAST_VALUE_BYTES = 64;
-const SCRATCH_BYTES = 4 * 1024 * 1024;
-const MAX_KEPT_SCRATCH_BYTES = 64 * 1024 * 1024;
-/** Scratch output, reused across requests (encoding is synchronous). */
-let writer = new ByteWriter(SCRATCH_BYTES);
+const MAX_KEPT_SCRATCH_BYTES = 16 * 1024 * 1024;
+/** Scratch columns, reused across requests (encoding is synchronous). */
+let block = new NativeSpanBlock();
+
+/** What every span of one scope shares: resource and scope columns, encoded once. */
+interface ScopeShared {
+  serviceName: Buffer;
+  resource: EncodedMap;
+  scopeName: Buffer;
+  scopeVersion: Buffer;
+}
 
 /** The fast path gives up on a span by throwing this; nothing of the span is kept. */
 const GIVE_UP: unique symbol = Symbol('give up');
@@ -96,22 +104,16 @@ const MAX_FAST_ATTRIBUTES = 512;
 const KEY_TABLE_SIZE = 2048; // power of two, > 2 × MAX_FAST_ATTRIBUTES
 const TWO_32 = 4294967296;
 
-const bytes = (s: string): Buffer => Buffer.from(s);
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
-const TAB = 0x09;
-const DOT = 0x2e;
-const QUOTE = 0x27;
-const ROW_END = bytes('\t[]\t[]\t[]\t[]\t[]\t[]\t[]\n');
-const ATTRIBUTES_END = bytes('}\t');
-const TRUE = bytes("'true'");
-const FALSE = bytes("'false'");
-const KIND_TSV = KIND_NAMES.map((k) => bytes(tsvField(k)));
-const STATUS_TSV = STATUS_NAMES.map((k) => bytes(tsvField(k)));
-const NONE = bytes('');
+const TRUE = nativeStringBytes('true');
+const FALSE = nativeStringBytes('false');
+const KIND_NATIVE = KIND_NAMES.map(nativeStringBytes);
+const STATUS_NATIVE = STATUS_NAMES.map(nativeStringBytes);
+const NONE = nativeStringBytes('');
 
 interface SpanEncoder {
   /** Writes the span's row and returns true, or returns false having written nothing. */
-  encode(start: number, end: number, shared: Buffer): boolean;
+  encode(start: number, end: number, shared: ScopeShared): boolean;
 }
 
 function spanEncoder(buf: Buffer, limits: RowLimits, nowMs: number): SpanEncoder {
@@ -412,63 +414,52 @@ function spanEncoder(buf: Buffer, limits: RowLimits, nowMs: number): SpanEncoder
     return hi >= 1 << 20 ? Number.POSITIVE_INFINITY : hi * TWO_32 + lo;
   }
 
-  function field(w: ByteWriter, s: number, e: number): void {
-    if (!w.tsvField(buf, s, e)) throw GIVE_UP;
+  /** A string column's value from the request bytes (giving up on invalid UTF-8). */
+  function str(w: ByteWriter, s: number, e: number): void {
+    if (!w.nativeBytes(buf, s, e)) throw GIVE_UP;
   }
 
-  function quoted(w: ByteWriter, s: number, e: number): void {
-    if (!w.tsvQuoted(buf, s, e)) throw GIVE_UP;
-  }
-
-  /** The row, in `encodeSpanRowTsv`'s format and column order. */
-  function write(w: ByteWriter, shared: Buffer): void {
-    writeTime(w, startHi, startLo);
-    w.byte(TAB);
-    w.hex(buf, traceS, traceE);
-    w.byte(TAB);
-    w.hex(buf, spanS, spanE);
-    w.byte(TAB);
-    if (!allZero(parentS, parentE)) w.hex(buf, parentS, parentE);
-    w.byte(TAB);
-    field(w, stateS, stateE);
-    w.byte(TAB);
-    field(w, nameS, nameE);
-    w.byte(TAB);
-    w.put(KIND_TSV[kind] ?? NONE);
-    w.put(shared);
+  /** The row, into the block's columns (`NativeSpanBlock.addRow`'s bytes). */
+  function write(b: NativeSpanBlock, shared: ScopeShared): void {
+    b.timestamp.uint64Parts(startLo, startHi); // DateTime64(9): below 2^63, so Int64 and UInt64 agree
+    b.traceId.nativeHex(buf, traceS, traceE);
+    b.spanId.nativeHex(buf, spanS, spanE);
+    if (allZero(parentS, parentE)) b.parentSpanId.put(NONE);
+    else b.parentSpanId.nativeHex(buf, parentS, parentE);
+    str(b.traceState, stateS, stateE);
+    str(b.spanName, nameS, nameE);
+    b.spanKind.put(KIND_NATIVE[kind] ?? NONE);
+    b.serviceName.put(shared.serviceName);
+    b.resourceAttributes.addEncoded(shared.resource);
+    b.scopeName.put(shared.scopeName);
+    b.scopeVersion.put(shared.scopeVersion);
+    const keys = b.spanAttributes.keys;
+    const values = b.spanAttributes.values;
     for (let a = 0; a < attrs; a += 1) {
-      if (a > 0) w.byte(0x2c); // ,
-      quoted(w, keyS[a] as number, keyE[a] as number);
-      w.byte(0x3a); // :
+      str(keys, keyS[a] as number, keyE[a] as number);
       const vs = valueS[a] as number;
       switch (valueKind[a]) {
         case VALUE_STRING:
-          quoted(w, vs, valueE[a] as number);
+          str(values, vs, valueE[a] as number);
           break;
         case VALUE_BOOL:
-          w.put(vs === 1 ? TRUE : FALSE);
+          values.put(vs === 1 ? TRUE : FALSE);
           break;
         case VALUE_INT:
-          w.byte(QUOTE);
-          writeInt(w, vs, valueE[a] as number);
-          w.byte(QUOTE);
+          writeInt(values, vs, valueE[a] as number);
           break;
         case VALUE_DOUBLE:
-          w.byte(QUOTE);
-          w.ascii(doubleAsString(buf.readDoubleLE(vs)));
-          w.byte(QUOTE);
+          values.nativeString(doubleAsString(buf.readDoubleLE(vs)));
           break;
         default:
-          w.utf8(tsvQuoted(otherText(vs, valueE[a] as number)));
+          values.nativeString(otherText(vs, valueE[a] as number));
       }
     }
-    w.put(ATTRIBUTES_END);
-    w.digits(durationNs());
-    w.byte(TAB);
-    w.put(STATUS_TSV[statusCode] ?? NONE);
-    w.byte(TAB);
-    field(w, msgS, msgE);
-    w.put(ROW_END);
+    b.spanAttributes.endRow(attrs);
+    b.duration.uint64(durationNs());
+    b.statusCode.put(STATUS_NATIVE[statusCode] ?? NONE);
+    str(b.statusMessage, msgS, msgE);
+    b.noEventsOrLinks();
   }
 
   /** Any other value, read and stringified by the decoder's own functions. */
@@ -483,10 +474,10 @@ function spanEncoder(buf: Buffer, limits: RowLimits, nowMs: number): SpanEncoder
     return text;
   }
 
-  /** An int64 varint in decimal (`PbReader.varint64` for anything past 49 bits). */
+  /** An int64 varint as a decimal string (`PbReader.varint64` for anything past 49 bits). */
   function writeInt(w: ByteWriter, s: number, e: number): void {
     if (e - s > 7) {
-      w.ascii(new PbReader(buf, s, e).varint64().toString());
+      w.nativeString(new PbReader(buf, s, e).varint64().toString());
       return;
     }
     let v = 0;
@@ -495,54 +486,25 @@ function spanEncoder(buf: Buffer, limits: RowLimits, nowMs: number): SpanEncoder
       v += ((buf[i] as number) & 0x7f) * scale;
       scale *= 128;
     }
-    w.digits(v);
+    w.nativeDigits(v);
   }
 
   return {
     encode(start, spanEnd, shared) {
-      const w = writer;
-      const rowStart = w.pos;
+      const b = block;
+      let writing = false;
       try {
         read(start, spanEnd);
         if (!valid()) return false;
-        write(w, shared);
+        b.mark();
+        writing = true;
+        write(b, shared);
         return true;
       } catch (err) {
         if (err !== GIVE_UP) throw err;
-        w.pos = rowStart;
+        if (writing) b.rollback();
         return false;
       }
     },
   };
-}
-
-/** A 64-bit nanosecond count (hi, lo) as `seconds.nanoseconds`, as `tsvTime` writes it. */
-function writeTime(w: ByteWriter, hi: number, lo: number): void {
-  // Long division by 1e9 in 16-bit steps: every intermediate stays below 2^53.
-  let q = 0;
-  let r = 0;
-  for (let i = 0; i < 4; i += 1) {
-    const limb = i === 0 ? hi >>> 16 : i === 1 ? hi & 0xffff : i === 2 ? lo >>> 16 : lo & 0xffff;
-    const n = r * 65536 + limb;
-    let d = Math.floor(n / 1e9);
-    r = n - d * 1e9;
-    // Guard the float division's rounding.
-    if (r < 0) {
-      d -= 1;
-      r += 1e9;
-    } else if (r >= 1e9) {
-      d += 1;
-      r -= 1e9;
-    }
-    q = q * 65536 + d;
-  }
-  w.digits(q);
-  w.byte(DOT);
-  // Nine digits, zero-padded.
-  w.ensure(9);
-  for (let i = 8; i >= 0; i -= 1) {
-    w.buf[w.pos + i] = 0x30 + (r % 10);
-    r = Math.floor(r / 10);
-  }
-  w.pos += 9;
 }

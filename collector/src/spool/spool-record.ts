@@ -7,8 +7,8 @@ import { crc32 } from 'node:zlib';
  *
  * All little-endian; the CRC covers bytes 8..24 of the header and the payload, so a torn
  * or corrupted record is recognised on recovery and never replayed. The payload is the
- * batch's insert body, exactly what the store insert sends (TabSeparated; JSONEachRow when
- * spooled by an earlier version, see `model/row-format.ts`).
+ * batch's insert body, exactly what the store insert sends (Native; TabSeparated or
+ * JSONEachRow when spooled by an earlier version, see `model/row-format.ts`).
  */
 export const RECORD_MAGIC = 0x31534c53; // "SLS1" read little-endian
 export const RECORD_HEADER_BYTES = 24;

@@ -5,7 +5,7 @@ import { createClient, parseError, type ClickHouseClient, type ClickHouseClientC
 import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { CollectorError } from '../errors.js';
-import type { RowFormat } from '../model/row-format.js';
+import { ROW_FORMAT_EXTENSIONS, type RowFormat } from '../model/row-format.js';
 
 /**
  * chDB is one engine per process, bound to one data directory. This module is the only
@@ -105,7 +105,7 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       try {
         // Per insert (one syscall per batch): the directory may not exist yet, or any more.
         mkdirSync(e.insertDir, { recursive: true, mode: 0o700 });
-        await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${format === 'JSONEachRow' ? 'ndjson' : 'tsv'}`), table, body, format, settings);
+        await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${ROW_FORMAT_EXTENSIONS[format]}`), table, body, format, settings);
       } catch (err) {
         throw asClickHouseError(err);
       } finally {
@@ -157,7 +157,7 @@ function insertFileDir(path: string): string {
     return dir; // none yet
   }
   for (const name of names) {
-    const m = /^insert-(\d+)-\d+\.(tsv|ndjson)$/.exec(name);
+    const m = /^insert-(\d+)-\d+\.[a-z]+$/.exec(name);
     if (m && !isRunning(Number(m[1]))) rmSync(join(dir, name), { force: true });
   }
   return dir;

@@ -7,6 +7,7 @@ import { acquireChdb, openChdbPath } from './chdb-engine.js';
 import { createClickHouseStore } from './clickhouse-store.js';
 import { genAiTraceRequest } from '../../bench/genai-spans.js';
 import { encodeSpanRows } from '../model/span-row.js';
+import { encodeSpanRowsNative } from '../model/span-block-native.js';
 import { encodeSpanRowsTsv } from '../model/span-row-tsv.js';
 import { rowsOf } from './store.contract.js';
 import { migrate } from './migrations.js';
@@ -42,7 +43,7 @@ describe('embedded store specifics', () => {
     expect(openChdbPath()).toBeUndefined();
   });
 
-  it('the generic client insert path (the one servers use) deduplicates on chDB too, in both formats', async () => {
+  it('the generic client insert path (the one servers use) deduplicates on chDB too, in the text formats', async () => {
     const handle = acquireChdb(join(root.dir, 'chdb'));
     const generic = createClickHouseStore(
       { mode: 'embedded', location: handle.path, database: 'otel', cluster: undefined, retentionDays: 30 },
@@ -53,7 +54,10 @@ describe('embedded store specifics', () => {
       const body = encodeSpanRows(rowsOf(genAiTraceRequest(3, { agent: 'generic-path' })));
       await generic.insertJsonEachRow('otel_traces', body, { dedupToken: 'generic-1' });
       await generic.insertJsonEachRow('otel_traces', body, { dedupToken: 'generic-1' });
-      // …and so does the TabSeparated body the spool keeps.
+      // …and so does the TabSeparated body earlier versions spooled. (The Native body the
+      // spool keeps now cannot take this path on chDB: its client connection passes insert
+      // bodies as UTF-8 text. Servers take it as sent; the store contract suite covers that
+      // when CLICKHOUSE_URL is set.)
       const tsv = encodeSpanRowsTsv(rowsOf(genAiTraceRequest(2, { agent: 'generic-path' }, 10)));
       await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });
       await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });
@@ -70,8 +74,8 @@ describe('embedded store specifics', () => {
     const store = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb') }), { env: {} });
     try {
       await migrate(store);
-      const bodies = [0, 10, 20].map((offset) => encodeSpanRowsTsv(rowsOf(genAiTraceRequest(3, { agent: 'parallel-path' }, offset))));
-      const send = () => Promise.all(bodies.map((b, i) => store.insertBody('otel_traces', b, 'TabSeparated', { dedupToken: `parallel-${i}`, parallel: true })));
+      const bodies = [0, 10, 20].map((offset) => encodeSpanRowsNative(rowsOf(genAiTraceRequest(3, { agent: 'parallel-path' }, offset))));
+      const send = () => Promise.all(bodies.map((b, i) => store.insertBody('otel_traces', b, 'Native', { dedupToken: `parallel-${i}`, parallel: true })));
       await send();
       await send(); // resent: each on whichever session is free this time
       const [r] = await store.query<{ t: number; c: number }>(
@@ -96,8 +100,8 @@ describe('embedded store specifics', () => {
       expect(readdirSync(bodies)).toEqual([`insert-${process.pid}-999999.tsv`]);
       rmSync(join(bodies, `insert-${process.pid}-999999.tsv`));
       await migrate(store);
-      await store.insertBody('otel_traces', encodeSpanRowsTsv(rowsOf(genAiTraceRequest(2, { agent: 'body-files' }))), 'TabSeparated');
-      await expect(store.insertBody('otel_traces', 'not\ta span row\n', 'TabSeparated')).rejects.toThrow();
+      await store.insertBody('otel_traces', encodeSpanRowsNative(rowsOf(genAiTraceRequest(2, { agent: 'body-files' }))), 'Native');
+      await expect(store.insertBody('otel_traces', 'not a Native block', 'Native')).rejects.toThrow();
       expect(readdirSync(bodies)).toEqual([]);
       const [r] = await store.query<{ t: number }>("SELECT count() AS t FROM otel.otel_traces WHERE SpanAttributes['sluice.agent'] = 'body-files'");
       expect(Number(r?.t)).toBe(2);

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { RowFormat } from '../model/row-format.js';
+import { encodeSpanRowsNative } from '../model/span-block-native.js';
 import type { SpanRow } from '../model/span-row.js';
-import { encodeSpanRowsTsv } from '../model/span-row-tsv.js';
 import { CollectorError } from '../errors.js';
 import type { InsertOptions, SpanStore, StoreInfo } from './store.js';
 import { fileClauseOf } from './file-clauses.js';
@@ -23,7 +23,7 @@ export interface ClickHouseBackend {
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const TOKEN = /^[A-Za-z0-9:_.-]{1,200}$/;
 const FORMAT = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
-const INSERT_FORMATS: readonly RowFormat[] = ['TabSeparated', 'JSONEachRow'];
+const INSERT_FORMATS: readonly RowFormat[] = ['Native', 'TabSeparated', 'JSONEachRow'];
 
 /**
  * The one `SpanStore` implementation, over `@clickhouse/client` whatever the connection.
@@ -61,7 +61,7 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
 
   return {
     info,
-    insert: (rows: readonly SpanRow[], opts?: InsertOptions) => insertBody('otel_traces', encodeSpanRowsTsv(rows), 'TabSeparated', opts),
+    insert: (rows: readonly SpanRow[], opts?: InsertOptions) => insertBody('otel_traces', encodeSpanRowsNative(rows), 'Native', opts),
     insertBody,
     insertJsonEachRow: (table, body, opts) => insertBody(table, body, 'JSONEachRow', opts),
     async query<T>(sql: string, params?: Record<string, unknown>): Promise<T[]> {

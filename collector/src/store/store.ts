@@ -33,7 +33,7 @@ export interface SpanStore {
   readonly info: StoreInfo;
   /** Insert rows into `otel_traces` (materialized views fan them out). */
   insert(rows: readonly SpanRow[], opts?: InsertOptions): Promise<void>;
-  /** Insert a ready body in `format` (the spool keeps batches as TabSeparated bodies). */
+  /** Insert a ready body in `format` (the spool keeps batches as Native bodies). */
   insertBody(table: string, body: Buffer | string, format: RowFormat, opts?: InsertOptions): Promise<void>;
   /** Insert a ready `JSONEachRow` body. */
   insertJsonEachRow(table: string, body: Buffer | string, opts?: InsertOptions): Promise<void>;

@@ -11,6 +11,7 @@ import { openStore } from '../store/open-store.js';
 import { rowsOf } from '../store/store.contract.js';
 import type { SpanStore } from '../store/store.js';
 import { rowFormatOf } from './row-format.js';
+import { encodeSpanRowsNative } from './span-block-native.js';
 import { encodeSpanRows, type SpanRow } from './span-row.js';
 import { encodeSpanRowsTsv, tsvTime } from './span-row-tsv.js';
 
@@ -18,9 +19,9 @@ import { encodeSpanRowsTsv, tsvTime } from './span-row-tsv.js';
 let root: { dir: string; cleanup: () => Promise<void> };
 let store: SpanStore;
 beforeAll(async () => {
-  root = await tempDir('span-row-tsv');
+  root = await tempDir('row-format');
   store = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb') }), { env: {} });
-  for (const database of ['via_json', 'via_tsv']) {
+  for (const database of ['via_json', 'via_tsv', 'via_native']) {
     await store.command(`CREATE DATABASE ${database}`);
     // Without the TTL: rows from 2000 (the oldest start accepted) would expire at once.
     await store.command(createOtelTraces({ database, cluster: undefined, retentionDays: 30 }).replace(/\nTTL [^\n]*/, ''));
@@ -94,7 +95,7 @@ const dump = (database: string): Promise<string> =>
     'JSONEachRow',
   );
 
-describe('TabSeparated rows', () => {
+describe('Native and TabSeparated rows', () => {
   it('store exactly what the JSONEachRow rows store', async () => {
     const rows: SpanRow[] = [
       ...rowsOf(genAiTraceRequest(20, { error: true })),
@@ -103,19 +104,27 @@ describe('TabSeparated rows', () => {
     expect(rows.length).toBeGreaterThan(200);
     const tsv = encodeSpanRowsTsv(rows);
     expect(rowFormatOf(Buffer.from(tsv))).toBe('TabSeparated');
+    // Native in two blocks: the batch writer inserts several spooled bodies at once.
+    const half = Math.floor(rows.length / 2);
+    const native = Buffer.concat([encodeSpanRowsNative(rows.slice(0, half)), encodeSpanRowsNative(rows.slice(half))]);
+    expect(rowFormatOf(native)).toBe('Native');
     // Through the store's own path, the one the batch writer uses.
     const viaTsv = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb'), database: 'via_tsv' }), { env: {} });
+    const viaNative = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb'), database: 'via_native' }), { env: {} });
     const viaJson = openStore(StoreConfigSchema.parse({ path: join(root.dir, 'chdb'), database: 'via_json' }), { env: {} });
     try {
       await viaTsv.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'tsv-1' });
+      await viaNative.insertBody('otel_traces', native, 'Native', { dedupToken: 'native-1' });
       await viaJson.insertBody('otel_traces', encodeSpanRows(rows), 'JSONEachRow', { dedupToken: 'json-1' });
     } finally {
       await viaTsv.close();
+      await viaNative.close();
       await viaJson.close();
     }
-    const [json, tsvDump] = [await dump('via_json'), await dump('via_tsv')];
+    const [json, tsvDump, nativeDump] = [await dump('via_json'), await dump('via_tsv'), await dump('via_native')];
     expect(json.trim().split('\n')).toHaveLength(rows.length);
     expect(tsvDump).toBe(json);
+    expect(nativeDump).toBe(json);
   });
 
   it('writes times as seconds.nanoseconds', () => {
@@ -128,5 +137,6 @@ describe('TabSeparated rows', () => {
     const rows = rowsOf(genAiTraceRequest(1));
     expect(rowFormatOf(Buffer.from(encodeSpanRows(rows)))).toBe('JSONEachRow');
     expect(rowFormatOf(Buffer.from(encodeSpanRowsTsv(rows)))).toBe('TabSeparated');
+    expect(rowFormatOf(encodeSpanRowsNative(rows))).toBe('Native');
   });
 });
