@@ -98,6 +98,17 @@ export class ByteWriter {
     this.varint(n);
     const out = this.buf;
     let p = this.pos;
+    if (n > 64) {
+      // Long values (captured content): one native check and one copy.
+      const view = src.subarray(start, end);
+      if (!isUtf8(view)) {
+        this.pos = at;
+        return false;
+      }
+      out.set(view, p);
+      this.pos = p + n;
+      return true;
+    }
     let high = 0;
     for (let i = start; i < end; i += 1) {
       const b = src[i] as number;
