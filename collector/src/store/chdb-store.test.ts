@@ -56,8 +56,8 @@ describe('embedded store specifics', () => {
       await generic.insertJsonEachRow('otel_traces', body, { dedupToken: 'generic-1' });
       // …and so does the TabSeparated body earlier versions spooled. (The Native body the
       // spool keeps now cannot take this path on chDB: its client connection passes insert
-      // bodies as UTF-8 text. Servers take it as sent; the store contract suite covers that
-      // when CLICKHOUSE_URL is set.)
+      // bodies as UTF-8 text. clickhouse-store.test.ts checks the bytes the client sends a
+      // server, and runs the store contract against one when CLICKHOUSE_URL is set.)
       const tsv = encodeSpanRowsTsv(rowsOf(genAiTraceRequest(2, { agent: 'generic-path' }, 10)));
       await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });
       await generic.insertBody('otel_traces', tsv, 'TabSeparated', { dedupToken: 'generic-2' });

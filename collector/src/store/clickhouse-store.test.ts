@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { genAiTraceRequest } from '../../bench/genai-spans.js';
 import { StoreConfigSchema } from '../config.js';
+import { encodeSpanRowsNative } from '../model/span-block-native.js';
 import { openStore, redactUrl, serverClientOptions } from './open-store.js';
-import { storeContract } from './store.contract.js';
+import { rowsOf, storeContract } from './store.contract.js';
 
 /**
  * The store contract against a real ClickHouse server, when one is configured:
@@ -89,5 +92,35 @@ describe('server store configuration', () => {
     const store = openStore(StoreConfigSchema.parse({ mode: 'server', url: 'http://127.0.0.1:9' }), { env: {} });
     expect(store.info).toEqual({ mode: 'server', location: 'http://127.0.0.1:9', database: 'otel', cluster: undefined, retentionDays: 30 });
     return store.close();
+  });
+
+  it('sends a spooled Native body to a server byte for byte, on the ClickHouse HTTP interface', async () => {
+    // A loopback stand-in for the server's HTTP interface: records what the client sends.
+    // (chDB's own client connection passes insert bodies as text, so this path cannot be
+    // checked against chDB; the contract suite above checks it against a real server.)
+    const seen: { query: string; body: Buffer }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        seen.push({ query: new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '', body: Buffer.concat(chunks) });
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    const store = openStore(StoreConfigSchema.parse({ mode: 'server', url: `http://127.0.0.1:${port}` }), { env: {} });
+    try {
+      const body = encodeSpanRowsNative(rowsOf(genAiTraceRequest(3, { agent: 'server-native' })));
+      expect(body.some((b) => b >= 0x80)).toBe(true); // binary: lengths and times past ASCII
+      await store.insertBody('otel_traces', body, 'Native', { dedupToken: 'spool-1-3' });
+      const insert = seen.find((r) => r.query.startsWith('INSERT'));
+      expect(insert?.query).toBe("INSERT INTO `otel`.`otel_traces` SETTINGS insert_deduplication_token = 'spool-1-3' FORMAT Native");
+      expect(insert?.body.equals(body)).toBe(true);
+    } finally {
+      await store.close();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
