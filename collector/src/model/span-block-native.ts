@@ -263,7 +263,12 @@ export function nativeStringBytes(s: string): Buffer {
   return w.take();
 }
 
-const column = (): ByteWriter => new ByteWriter(4 * 1024);
+/**
+ * A column starts small and doubles as it fills: the scratch block of `protobufRows` grows
+ * once to its requests' size, while a block or map built for one small batch (the JSON path,
+ * a resource's attributes) costs little.
+ */
+const column = (): ByteWriter => new ByteWriter(256);
 
 /** The columns in the table's order, with the types the block declares. */
 const COLUMNS = [
