@@ -1,5 +1,5 @@
 import { ByteWriter } from './byte-writer.js';
-import type { SpanRow } from './span-row.js';
+import { forEachRowWithResource, type SpanRow } from './span-row.js';
 
 /**
  * `otel_traces` rows as one block of ClickHouse's `Native` format, the body the collector
@@ -244,15 +244,7 @@ export class NativeMap {
 /** The Native body for a batch of rows. */
 export function encodeSpanRowsNative(rows: readonly SpanRow[]): Buffer {
   const block = new NativeSpanBlock();
-  let lastResource: Record<string, string> | undefined;
-  let encoded: EncodedMap | undefined;
-  for (const r of rows) {
-    if (r.ResourceAttributes !== lastResource || encoded === undefined) {
-      lastResource = r.ResourceAttributes;
-      encoded = NativeMap.encode(lastResource);
-    }
-    block.addRow(r, encoded);
-  }
+  forEachRowWithResource(rows, NativeMap.encode, (r, resource) => block.addRow(r, resource));
   return block.take();
 }
 

@@ -78,21 +78,27 @@ export function encodeSpanRow(r: SpanRow, resourceJson = str(r.ResourceAttribute
 }
 
 /**
- * A batch body in any row format: `encodeRow` per row, given its resource's attributes as
- * `encodeMap` wrote them. Spans of one resource share its attribute map (to-rows builds it
- * once), so each map is encoded once.
+ * Calls `each` per row with its resource's attributes as `encodeMap` wrote them. Spans of
+ * one resource share its attribute map (to-rows builds it once), so each map is encoded once.
  */
-export function encodeRowsWith(rows: readonly SpanRow[], encodeMap: (m: Record<string, string>) => string, encodeRow: (r: SpanRow, resource: string) => string): string {
-  let out = '';
+export function forEachRowWithResource<T>(rows: readonly SpanRow[], encodeMap: (m: Record<string, string>) => T, each: (r: SpanRow, resource: T) => void): void {
   let lastResource: Record<string, string> | undefined;
-  let lastEncoded = '';
+  let lastEncoded: T | undefined;
   for (const r of rows) {
-    if (r.ResourceAttributes !== lastResource) {
+    if (r.ResourceAttributes !== lastResource || lastEncoded === undefined) {
       lastResource = r.ResourceAttributes;
       lastEncoded = encodeMap(lastResource);
     }
-    out += encodeRow(r, lastEncoded);
+    each(r, lastEncoded);
   }
+}
+
+/** A text batch body in any row format: `encodeRow` per row (see `forEachRowWithResource`). */
+export function encodeRowsWith(rows: readonly SpanRow[], encodeMap: (m: Record<string, string>) => string, encodeRow: (r: SpanRow, resource: string) => string): string {
+  let out = '';
+  forEachRowWithResource(rows, encodeMap, (r, resource) => {
+    out += encodeRow(r, resource);
+  });
   return out;
 }
 
