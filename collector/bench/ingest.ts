@@ -20,6 +20,12 @@ export interface BenchIngestOptions {
   concurrency?: number;
   /** gzip the bodies as OTel exporters usually do (default true). */
   gzip?: boolean;
+  /**
+   * Distinct spans to encode (default: all of them); the request bodies are sent in turn
+   * until `spans` went out. Encoding realistic spans costs ~75 µs each, so a long, sustained
+   * run repeats its bodies: the ids repeat, which `otel_traces` stores like any other rows.
+   */
+  distinctSpans?: number;
   /** Reuse an open store (one chDB engine per process); default: a fresh one in a temp dir. */
   store?: SpanStore;
 }
@@ -56,11 +62,14 @@ export async function benchIngest(o: BenchIngestOptions): Promise<BenchIngestRes
     const { url } = await collector.listen(0, '127.0.0.1');
     const gzip = o.gzip ?? true;
     const requests = Math.ceil(o.spans / o.batchSize);
+    const distinct = Math.min(o.distinctSpans ?? o.spans, o.spans);
+    if (distinct < o.spans && (distinct % o.batchSize !== 0 || o.spans % o.batchSize !== 0)) throw new Error('repeated bodies need spans and distinctSpans in whole batches');
     // Encode up front: the benchmark measures the collector, not the client.
-    const bodies = Array.from({ length: requests }, (_, r) => {
-      const raw = encodeProtobufRequest(genAiTraceRequest(Math.min(o.batchSize, o.spans - r * o.batchSize), {}, r * o.batchSize));
+    const encoded = Array.from({ length: Math.ceil(distinct / o.batchSize) }, (_, r) => {
+      const raw = encodeProtobufRequest(genAiTraceRequest(Math.min(o.batchSize, distinct - r * o.batchSize), {}, r * o.batchSize));
       return gzip ? gzipSync(raw) : raw;
     });
+    const bodies = Array.from({ length: requests }, (_, r) => encoded[r % encoded.length] as Buffer);
     const headers = { 'content-type': 'application/x-protobuf', ...(gzip ? { 'content-encoding': 'gzip' } : {}) };
     let next = 0;
     const cpuAtStart = process.cpuUsage();
@@ -93,7 +102,8 @@ export async function benchIngest(o: BenchIngestOptions): Promise<BenchIngestRes
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const spans = Number(process.env.BENCH_SPANS ?? 100_000);
   const batchSize = Number(process.env.BENCH_BATCH ?? 1000);
-  const r = await benchIngest({ spans, batchSize });
+  const distinctSpans = process.env.BENCH_DISTINCT_SPANS === undefined ? undefined : Number(process.env.BENCH_DISTINCT_SPANS);
+  const r = await benchIngest({ spans, batchSize, distinctSpans });
   console.log(
     `collector ingest: ${Math.round(r.spansPerSec)} spans/s stored (${Math.round(r.ackSpansPerSec)} spans/s acknowledged), ` +
       `${r.spans} GenAI spans in ${r.requests} requests of ${batchSize}, ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} CPU s)`,
