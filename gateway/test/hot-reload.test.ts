@@ -9,22 +9,25 @@ import { type SimHandle, startSimServer } from '../../scenarios/src/sim/index.js
 import { type RunningGateway, startGateway } from '../src/main.js';
 import { SIM_TEST_KEY, simConfig } from './harness.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-reload-'));
-const file = join(dir, 'sluice.yaml');
+let dir: string;
+let file: string;
 let sim: SimHandle;
 let gw: RunningGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sluice-reload-'));
+  file = join(dir, 'sluice.yaml');
   sim = await startSimServer({ seed: 5 });
   writeFileSync(file, stringify(simConfig(sim.url)));
   gw = await startGateway({ configPath: file, port: 0, host: '127.0.0.1', env: { SIM_TEST_KEY }, logger: pino({ level: 'silent' }) });
   client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: 'x', maxRetries: 0 });
 });
 afterAll(async () => {
-  await gw.close();
-  await sim.close();
-  rmSync(dir, { recursive: true, force: true });
+  // Optional calls: a start-up that failed half-way still removes the config directory.
+  await gw?.close();
+  await sim?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 const withModel = (name?: string) => {
