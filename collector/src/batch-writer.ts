@@ -65,9 +65,8 @@ interface Flight {
   outcome: Outcome | undefined;
   /** Resolves when `outcome` is set; never rejects. */
   settled: Promise<void>;
-  body: Buffer | undefined;
-  /** The pooled buffer `body` was assembled in, if any. */
-  buffer: Buffer | undefined;
+  /** The records' bodies, inserted in order as one body (never joined into a copy). */
+  bodies: Buffer[] | undefined;
 }
 
 /**
@@ -88,7 +87,6 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
   let stopping = false;
   let closeDeadlineMs = 0;
   let wake: ((reason: 'data' | 'flush' | 'landed') => void) | undefined;
-  const spareBuffers: Buffer[] = [];
 
   /** Waits `ms`, or less when woken; backoff waits ignore mere new data. */
   const sleep = (ms: number, onData: boolean): Promise<void> =>
@@ -161,7 +159,7 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
    * outcome lands later). A group known to be stored is not sent again.
    */
   async function launch(picked: SpoolRecord[], stored: boolean): Promise<void> {
-    const flight: Flight = { group: picked, outcome: undefined, settled: Promise.resolve(), body: undefined, buffer: undefined };
+    const flight: Flight = { group: picked, outcome: undefined, settled: Promise.resolve(), bodies: undefined };
     flights.push(flight);
     if (stored) {
       flight.outcome = { kind: 'stored' };
@@ -183,10 +181,9 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       }
       const { from, to } = range(flight.group);
       if (!o.spool.cursor.pending.some((g) => g.from === from && g.to === to)) await o.spool.markPending(from, to);
-      const body = joined(bodies, flight);
-      flight.body = body;
+      flight.bodies = bodies;
       flight.settled = o.store
-        .insertBody('otel_traces', body, format, { dedupToken: `${o.spool.id}-${from}-${to}`, parallel: true })
+        .insertBody('otel_traces', bodies, format, { dedupToken: `${o.spool.id}-${from}-${to}`, parallel: true })
         .then(
           () => {
             flight.outcome = { kind: 'stored' };
@@ -222,7 +219,6 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       }
       flights = flights.slice(n);
       for (const f of done) {
-        if (f.buffer !== undefined && spareBuffers.length < MAX_IN_FLIGHT) spareBuffers.push(f.buffer);
         const rows = rowsOf(f.group);
         stats.inserts += 1;
         stats.insertedSpans += rows;
@@ -245,19 +241,17 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
     const outcome = head.outcome;
     // A refused group is isolated only when nothing after it is in doubt: a failed insert
     // may yet land, so it is resent first (after the backoff), while its token still counts.
-    if (failures.length > 0 || outcome?.kind !== 'refused' || head.body === undefined) {
+    if (failures.length > 0 || outcome?.kind !== 'refused' || head.bodies === undefined) {
       return fail(failures[0]?.err, failures.length);
     }
     flights = [];
-    await refuse(head.group, head.body, outcome.err);
+    await refuse(head.group, head.bodies, outcome.err);
     return true;
   }
 
   /** The store failed: give up the flights (they stay pending in the spool) and report it. */
   async function fail(err: unknown, failedInserts: number): Promise<false> {
     await Promise.all(flights.map((f) => f.settled));
-    // Their buffers go with them: a failed insert may not be done with its body (a server
-    // request still being cut), so it is never written into again.
     flights = [];
     stats.failedInserts += Math.max(1, failedInserts);
     const sp = o.spool.stats();
@@ -266,24 +260,8 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
     return false;
   }
 
-  /**
-   * A group's records as one body. Multi-record bodies are assembled in buffers kept
-   * while the spool has work (one per flight): allocating ~25 MB per insert made V8 run a
-   * full GC every other insert (external memory pressure).
-   */
-  function joined(bodies: Buffer[], flight: Flight): Buffer {
-    if (bodies.length === 1) return bodies[0] as Buffer;
-    const total = bodies.reduce((n, b) => n + b.length, 0);
-    let buffer = spareBuffers.pop();
-    if (buffer === undefined || buffer.length < total) buffer = Buffer.allocUnsafe(total);
-    flight.buffer = buffer;
-    let at = 0;
-    for (const b of bodies) at += b.copy(buffer, at);
-    return buffer.subarray(0, total);
-  }
-
   /** Invalid data: find the bad record alone, keep it on disk, count it, move on. */
-  async function refuse(group: SpoolRecord[], body: Buffer, err: unknown): Promise<void> {
+  async function refuse(group: SpoolRecord[], bodies: readonly Buffer[], err: unknown): Promise<void> {
     const { from, to } = range(group);
     const rows = rowsOf(group);
     if (group.length > 1) {
@@ -291,6 +269,7 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       o.logger.warn({ from, to, error: describeError(err) }, 'store refused a batch as invalid data; retrying its records one by one');
       return;
     }
+    const body = bodies[0] as Buffer; // one record, one body
     await mkdir(o.deadLetterDir, { recursive: true });
     const file = join(o.deadLetterDir, `${o.spool.id}-${from}.${ROW_FORMAT_EXTENSIONS[rowFormatOf(body)]}`);
     await writeFile(file, body, { mode: 0o600 });
@@ -316,7 +295,6 @@ export function createBatchWriter(o: BatchWriterOptions): BatchWriter {
       const recs = o.spool.pending();
       const at = firstUnsent(recs);
       if (at === recs.length && flights.length === 0) {
-        spareBuffers.length = 0; // idle: give the memory back
         settleWaiters();
         if (stopping) return;
         await sleep(IDLE_WAIT_MS, true);

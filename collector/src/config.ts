@@ -78,8 +78,10 @@ export const CollectorConfigSchema = z
          * inserts cost ~30 % less CPU per span in chDB than 4 000-row ones, and 40 000-row ones
          * stored 7 % more spans/s than 20 000 (four alternated 240k-span runs, all four ahead).
          * GenAI spans take ~800 bytes each in the insert body, so the writer's 32 MB cap per
-         * insert binds at about this many. The price: under full load the writer holds up to
-         * two such bodies (two inserts in flight), ~64 MB, where 20 000 rows held ~32 MB.
+         * insert binds at about this many. The writer sends a group's spooled records as they
+         * are, without joining them into one copy; records the spool had to read back from
+         * disk (past its 64 MB in memory) are held while their insert is in flight, up to two
+         * groups, ~64 MB at this size.
          */
         maxRows: z.number().int().positive().default(40_000),
         /** …or once the oldest waiting span is this old. */

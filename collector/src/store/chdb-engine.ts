@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import { createClient, parseError, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
@@ -46,12 +46,12 @@ export interface ChdbHandle {
   /** A second session on the same engine whose settings are pinned to `readonly=1`. */
   readonlyClient(database?: string): Promise<ClickHouseClient>;
   /**
-   * Inserts a `format` body into `table`: written to a file the engine reads with
-   * `INSERT … FROM INFILE` (see `insertFromFile`). Errors are reshaped like the client's
+   * Inserts a `format` body, given in parts, into `table`: written to a file the engine
+   * reads with `INSERT … FROM INFILE` (see `insertFromFile`). Errors are reshaped like the client's
    * (`code` = ClickHouse error number). With `parallel`, the insert takes the second insert
    * session when the shared one is busier.
    */
-  rawInsert(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
+  rawInsert(table: string, parts: readonly Buffer[], format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /**
    * A query's JSONEachRow text, straight from the engine (parameters bound by chDB, as the
    * connection binds them). The client's path (result stream, ResultSet) adds ~0.3 ms per
@@ -98,14 +98,14 @@ export function acquireChdb(rawPath: string): ChdbHandle {
       e.readonly ??= openReadonly(path, database);
       return e.readonly;
     },
-    async rawInsert(table, body, format, settings, parallel = false) {
+    async rawInsert(table, parts, format, settings, parallel = false) {
       const lane = parallel && e.inserts.shared > e.inserts.side ? 'side' : 'shared';
       const session = lane === 'side' ? (e.insertSession ??= new Session(path)) : e.session;
       e.inserts[lane] += 1;
       try {
         // Per insert (one syscall per batch): the directory may not exist yet, or any more.
         mkdirSync(e.insertDir, { recursive: true, mode: 0o700 });
-        await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${ROW_FORMAT_EXTENSIONS[format]}`), table, body, format, settings);
+        await insertFromFile(session, join(e.insertDir, `insert-${process.pid}-${++e.insertFiles}.${ROW_FORMAT_EXTENSIONS[format]}`), table, parts, format, settings);
       } catch (err) {
         throw asClickHouseError(err);
       } finally {
@@ -177,23 +177,36 @@ const SETTING_NAME = /^[a-z_][a-z0-9_]*$/;
 const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * `INSERT INTO table FROM INFILE 'file' SETTINGS … FORMAT <format>` on `session`, the body
- * written to `file` first and removed after. The engine reads the file itself: on this
+ * `INSERT INTO table FROM INFILE 'file' SETTINGS … FORMAT <format>` on `session`, the body's
+ * parts written to `file` first (one gathered write, no joined copy) and removed after. The engine reads the file itself: on this
  * machine ~30 % less CPU and wall time per row than chDB's insert with the body in memory
  * (`Session.insert`), measured on the collector's GenAI span batches (TabSeparated,
  * materialized views included). The file is not synced: the spool is what makes a batch
  * durable.
  */
-async function insertFromFile(session: Session, file: string, table: string, body: Buffer, format: RowFormat, settings: Record<string, string>): Promise<void> {
+async function insertFromFile(session: Session, file: string, table: string, parts: readonly Buffer[], format: RowFormat, settings: Record<string, string>): Promise<void> {
   const pairs = Object.entries(settings).map(([k, v]) => {
     if (!SETTING_NAME.test(k)) throw new CollectorError('COL_INTERNAL', `bad setting name ${JSON.stringify(k)}`);
     return `${k} = ${sqlString(v)}`;
   });
-  await writeFile(file, body, { mode: 0o600 });
   try {
+    await writeParts(file, parts);
     await session.queryAsync(`INSERT INTO ${table} FROM INFILE ${sqlString(file)}${pairs.length > 0 ? ` SETTINGS ${pairs.join(', ')}` : ''} FORMAT ${format}`, { format: 'JSONEachRow' });
   } finally {
     await rm(file, { force: true });
+  }
+}
+
+/** Writes `parts` one after another into a new owner-only `file`. */
+async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
+  const fh = await open(file, 'w', 0o600);
+  try {
+    const total = parts.reduce((n, p) => n + p.length, 0);
+    // libuv writes the whole list (in runs of IOV_MAX, resuming after short writes).
+    const { bytesWritten } = await fh.writev(parts as Buffer[]);
+    if (bytesWritten !== total) throw new CollectorError('COL_INTERNAL', `wrote ${bytesWritten} of ${total} bytes of an insert body`);
+  } finally {
+    await fh.close();
   }
 }
 

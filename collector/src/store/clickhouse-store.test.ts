@@ -118,6 +118,11 @@ describe('server store configuration', () => {
       const insert = seen.find((r) => r.query.startsWith('INSERT'));
       expect(insert?.query).toBe("INSERT INTO `otel`.`otel_traces` SETTINGS insert_deduplication_token = 'spool-1-3' FORMAT Native");
       expect(insert?.body.equals(body)).toBe(true);
+      // A body in parts is one request, its parts in order.
+      const more = encodeSpanRowsNative(rowsOf(genAiTraceRequest(2, { agent: 'server-native' }, 3)));
+      await store.insertBody('otel_traces', [body, Buffer.alloc(0), more], 'Native', { dedupToken: 'spool-4-5' });
+      const parted = seen.find((r) => r.query.includes("'spool-4-5'"));
+      expect(parted?.body.equals(Buffer.concat([body, more]))).toBe(true);
     } finally {
       await store.close();
       await new Promise<void>((r) => server.close(() => r()));

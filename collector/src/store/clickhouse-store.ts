@@ -4,7 +4,7 @@ import type { RowFormat } from '../model/row-format.js';
 import { encodeSpanRowsNative } from '../model/span-block-native.js';
 import type { SpanRow } from '../model/span-row.js';
 import { CollectorError } from '../errors.js';
-import type { InsertOptions, SpanStore, StoreInfo } from './store.js';
+import type { InsertBody, InsertOptions, SpanStore, StoreInfo } from './store.js';
 import { fileClauseOf } from './file-clauses.js';
 
 /** How a store reaches ClickHouse; built by `open-store.ts` for embedded or server mode. */
@@ -12,8 +12,8 @@ export interface ClickHouseBackend {
   client: ClickHouseClient;
   /** The client for read-only queries and the settings that make them read-only. */
   readonly(): Promise<{ client: ClickHouseClient; settings: ClickHouseSettings }>;
-  /** Optional zero-copy insert of a ready body (embedded chDB); `parallel` as in `InsertOptions`. */
-  rawInsert?(table: string, body: Buffer, format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
+  /** Optional zero-copy insert of a ready body, in parts (embedded chDB); `parallel` as in `InsertOptions`. */
+  rawInsert?(table: string, parts: readonly Buffer[], format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /** Optional direct query returning JSONEachRow text, and statements on the same session (embedded chDB). */
   queryJsonEachRow?(sql: string, params: Record<string, unknown> | undefined): Promise<string>;
   command?(sql: string): Promise<void>;
@@ -38,23 +38,23 @@ export function createClickHouseStore(info: StoreInfo, backend: ClickHouseBacken
   let closed: Promise<void> | undefined;
   const client = backend.client;
 
-  const insertBody = async (table: string, body: Buffer | string, format: RowFormat, opts: InsertOptions = {}): Promise<void> => {
+  const insertBody = async (table: string, body: InsertBody, format: RowFormat, opts: InsertOptions = {}): Promise<void> => {
     if (!IDENT.test(table)) throw new CollectorError('COL_INTERNAL', `bad table name ${JSON.stringify(table)}`);
     if (!INSERT_FORMATS.includes(format)) throw new CollectorError('COL_INTERNAL', `bad insert format ${JSON.stringify(format)}`);
-    const buf = typeof body === 'string' ? Buffer.from(body) : body;
-    if (buf.length === 0) return;
+    const parts = (typeof body === 'string' ? [Buffer.from(body)] : Buffer.isBuffer(body) ? [body] : body).filter((p) => p.length > 0);
+    if (parts.length === 0) return;
     let settings = '';
     if (opts.dedupToken !== undefined) {
       if (!TOKEN.test(opts.dedupToken)) throw new CollectorError('COL_INTERNAL', 'bad dedup token');
       settings = ` SETTINGS insert_deduplication_token = '${opts.dedupToken}'`;
     }
     if (backend.rawInsert !== undefined) {
-      await backend.rawInsert(`${db}.${table}`, buf, format, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken }, opts.parallel);
+      await backend.rawInsert(`${db}.${table}`, parts, format, opts.dedupToken === undefined ? {} : { insert_deduplication_token: opts.dedupToken }, opts.parallel);
       return;
     }
     const res = await client.exec({
       query: `INSERT INTO \`${db}\`.\`${table}\`${settings} FORMAT ${format}`,
-      values: Readable.from([buf]),
+      values: Readable.from(parts),
     });
     await drain(res.stream);
   };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { genAiSpan, genAiTraceRequest, hexId, type OtlpJsonRequest } from '../../bench/genai-spans.js';
 import { ATTR, SLUICE } from '../model/semconv.js';
+import { encodeSpanRowsNative } from '../model/span-block-native.js';
 import { encodeSpanRows, type SpanRow } from '../model/span-row.js';
 import { decodeJsonRequest } from '../otlp/decode-json.js';
 import { toRows } from '../otlp/to-rows.js';
@@ -61,6 +62,19 @@ export function storeContract(name: string, open: () => Promise<ContractSubject>
         { k: SLUICE.AGENT, agent: 'contract-agent' },
       );
       expect(got.map((r) => r.SpanId)).toEqual(rows.map((r) => r.SpanId).sort());
+    });
+
+    it('inserts a body given in parts (Native blocks one after another) as one insert', async () => {
+      const first = rowsOf(genAiTraceRequest(2, { agent: 'parts-agent' }));
+      const second = rowsOf(genAiTraceRequest(3, { agent: 'parts-agent' }, 2));
+      const parts = [encodeSpanRowsNative(first), Buffer.alloc(0), encodeSpanRowsNative(second)];
+      const token = `contract-parts-${hexId(4)}`;
+      await store.insertBody('otel_traces', parts, 'Native', { dedupToken: token });
+      // The same parts under the same token are the same insert: stored once.
+      await store.insertBody('otel_traces', parts, 'Native', { dedupToken: token });
+      const got = await store.query<{ SpanId: string }>(`SELECT SpanId FROM \`${db}\`.otel_traces WHERE SpanAttributes['sluice.agent'] = 'parts-agent' ORDER BY SpanId`);
+      expect(got.map((r) => r.SpanId)).toEqual([...first, ...second].map((r) => r.SpanId).sort());
+      expect(await count('llm_calls', "agent = 'parts-agent'")).toBe(5);
     });
 
     it('stores a batch re-sent with the same dedup token once, through every view', async () => {

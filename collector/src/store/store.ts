@@ -25,6 +25,9 @@ export interface InsertOptions {
   parallel?: boolean;
 }
 
+/** An insert body: whole, or in parts that follow one another. */
+export type InsertBody = Buffer | string | readonly Buffer[];
+
 /**
  * Where spans live: ClickHouse through `@clickhouse/client`, embedded (chDB) or server.
  * One implementation (`clickhouse-store.ts`), one contract suite (`store.contract.ts`).
@@ -33,8 +36,12 @@ export interface SpanStore {
   readonly info: StoreInfo;
   /** Insert rows into `otel_traces` (materialized views fan them out). */
   insert(rows: readonly SpanRow[], opts?: InsertOptions): Promise<void>;
-  /** Insert a ready body in `format` (the spool keeps batches as Native bodies). */
-  insertBody(table: string, body: Buffer | string, format: RowFormat, opts?: InsertOptions): Promise<void>;
+  /**
+   * Insert a ready body in `format` (the spool keeps batches as Native bodies). A list is
+   * one body in parts, sent in order without joining them (Native blocks and text rows
+   * concatenate).
+   */
+  insertBody(table: string, body: InsertBody, format: RowFormat, opts?: InsertOptions): Promise<void>;
   /** Insert a ready `JSONEachRow` body. */
   insertJsonEachRow(table: string, body: Buffer | string, opts?: InsertOptions): Promise<void>;
   /** Parameterised query (`{name:Type}` placeholders), rows as objects. */
