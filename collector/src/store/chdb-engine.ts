@@ -47,9 +47,9 @@ export interface ChdbHandle {
   readonlyClient(database?: string): Promise<ClickHouseClient>;
   /**
    * Inserts a `format` body, given in parts, into `table`: written to a file the engine
-   * reads with `INSERT … FROM INFILE` (see `insertFromFile`). Errors are reshaped like the client's
-   * (`code` = ClickHouse error number). With `parallel`, the insert takes the second insert
-   * session when the shared one is busier.
+   * reads with `INSERT … FROM INFILE` (see `insertFromFile`). Errors are reshaped like the
+   * client's (`code` = ClickHouse error number). With `parallel`, the insert takes the second
+   * insert session when the shared one is busier.
    */
   rawInsert(table: string, parts: readonly Buffer[], format: RowFormat, settings: Record<string, string>, parallel?: boolean): Promise<void>;
   /**
@@ -177,12 +177,12 @@ const SETTING_NAME = /^[a-z_][a-z0-9_]*$/;
 const sqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
- * `INSERT INTO table FROM INFILE 'file' SETTINGS … FORMAT <format>` on `session`, the body's
- * parts written to `file` first (one gathered write, no joined copy) and removed after. The engine reads the file itself: on this
- * machine ~30 % less CPU and wall time per row than chDB's insert with the body in memory
- * (`Session.insert`), measured on the collector's GenAI span batches (TabSeparated,
- * materialized views included). The file is not synced: the spool is what makes a batch
- * durable.
+ * `INSERT INTO table FROM INFILE 'file' SETTINGS … FORMAT <format>` on `session`, the
+ * body's parts written to `file` first (one gathered write, no joined copy) and removed
+ * after. The engine reads the file itself: on this machine ~30 % less CPU and wall time per
+ * row than chDB's insert with the body in memory (`Session.insert`), measured on the
+ * collector's GenAI span batches (TabSeparated, materialized views included). The file is
+ * not synced: the spool is what makes a batch durable.
  */
 async function insertFromFile(session: Session, file: string, table: string, parts: readonly Buffer[], format: RowFormat, settings: Record<string, string>): Promise<void> {
   const pairs = Object.entries(settings).map(([k, v]) => {
