@@ -1,9 +1,14 @@
+import { spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger, tempDir } from '../../test/helpers.js';
 import { systemClock } from '../logger.js';
-import { openSpool, type Spool } from './spool.js';
+import { openSpool, type Spool, type SpoolRecord } from './spool.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const LIMIT_CHILD = fileURLToPath(new URL('../../test/fixtures/spool-size-limit-child.ts', import.meta.url));
 
 let root: { dir: string; cleanup: () => Promise<void> };
 let open: Spool[] = [];
@@ -165,5 +170,25 @@ describe('spool', () => {
     const s = await spool();
     await s.close();
     await expect(s.append(payload('late'), 1)).rejects.toMatchObject({ code: 'COL_SHUTTING_DOWN' });
+  });
+});
+
+describe('spool on a disk that fills part-way through a write', () => {
+  it('refuses the batch that did not fit whole, and keeps the batches before it readable', async () => {
+    // A child process under a 64 KiB file-size limit stands in for a full disk: the kernel
+    // writes what fits, then fails, and libuv reports the short count, not the error.
+    const dir = join(root.dir, 'spool');
+    const child = spawnSync('bash', ['-c', `trap '' XFSZ; ulimit -f 64; exec "${process.execPath}" --import tsx "${LIMIT_CHILD}" "${dir}" ${200 * 1024}`], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+    expect(child.status, child.stderr).toBe(0);
+    const answers = JSON.parse(child.stdout.trim().split('\n').at(-1) as string) as { small: { seq?: number }; big: { seq?: number; code?: string } };
+    expect(answers.small).toEqual({ seq: 1 });
+    expect(answers.big).toEqual({ code: 'COL_SPOOL_IO' });
+    // Without the limit: only the acknowledged batch is there, and the next one lands after it.
+    const s = await spool();
+    expect(s.pending().map((r) => [r.seq, r.rows])).toEqual([[1, 1]]);
+    expect(await s.append(payload('after'), 2)).toBe(2);
+    const recs = s.pending();
+    expect((await s.read(recs[0] as SpoolRecord)).toString()).toBe('small batch\n');
+    expect((await s.read(recs[1] as SpoolRecord)).toString()).toBe('after\n');
   });
 });

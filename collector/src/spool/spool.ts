@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { CollectorError } from '../errors.js';
 import type { Clock, Logger } from '../logger.js';
 import { readIfExists, syncDir, writeFileDurably } from './durable-file.js';
+import { writeAll } from '../write-all.js';
 import { encodeRecordHeader, RECORD_HEADER_BYTES } from './spool-record.js';
 import { recoverSegments, segmentName, type Segment, type SpoolRecord } from './spool-recover.js';
 
@@ -155,7 +156,7 @@ export async function openSpool(opts: SpoolOptions): Promise<Spool> {
         seq += 1;
       }
       try {
-        await fh.writev(buffers);
+        await writeAll(fh, buffers);
         await fh.datasync();
       } catch (err) {
         for (const r of fresh) inMemory -= r.payload?.length ?? 0;

@@ -6,6 +6,7 @@ import { Session } from 'chdb';
 import { createChdbConnection, type ChdbConnection } from 'chdb/connection';
 import { CollectorError } from '../errors.js';
 import { ROW_FORMAT_EXTENSIONS, type RowFormat } from '../model/row-format.js';
+import { writeAll } from '../write-all.js';
 
 /**
  * chDB is one engine per process, bound to one data directory. This module is the only
@@ -201,10 +202,7 @@ async function insertFromFile(session: Session, file: string, table: string, par
 async function writeParts(file: string, parts: readonly Buffer[]): Promise<void> {
   const fh = await open(file, 'w', 0o600);
   try {
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    // libuv writes the whole list (in runs of IOV_MAX, resuming after short writes).
-    const { bytesWritten } = await fh.writev(parts as Buffer[]);
-    if (bytesWritten !== total) throw new CollectorError('COL_INTERNAL', `wrote ${bytesWritten} of ${total} bytes of an insert body`);
+    await writeAll(fh, parts);
   } finally {
     await fh.close();
   }
