@@ -2,6 +2,7 @@ import { type Target, closedLoop, streamTtft } from './load.js';
 import type { Proc } from './processes.js';
 import { fmt, median, pairedRatioText, roundOrder, table } from './report.js';
 import { chatBody, streamBody } from './core.js';
+import { agentStepMessages } from '../gateway/src/guardrails/index.js';
 
 const CHAT = '/v1/chat/completions';
 const PII_PROMPT = 'Hi, I am Maria from Italy, mail me at maria.rossi@example.com or call +39 06 1234 5678. My card 4111 1111 1111 1111 was charged twice. '.repeat(4);
@@ -40,10 +41,18 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
     { name: 'baseline, a prompt without PII', body: chatBody('sim-fast', CLEAN_PROMPT) },
     { name: 'built-in request guardrails, the same prompt without PII', body: chatBody('sim-guarded', CLEAN_PROMPT) },
   ];
+  // An agent's step: its system prompt and history again, the PII prompt as the new message
+  // (the history is scanned once, then answered from the guardrails' scan memo).
+  const agentBody = (model: string) => JSON.stringify({ model, messages: agentStepMessages(), max_tokens: 32 });
+  const agentVariants: FeatureVariant[] = [
+    { name: 'baseline, an agent step (system prompt + history + the PII prompt)', body: agentBody('sim-fast') },
+    { name: 'built-in request guardrails, the same agent step', body: agentBody('sim-guarded') },
+  ];
   const all: Array<[Target, FeatureVariant, Proc]> = [
     ...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]),
     ...variants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
     ...cleanVariants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
+    ...agentVariants.map((v): [Target, FeatureVariant, Proc] => [t, v, gw]),
     [{ name: 'bare', url: bare.url }, bareVariant, bare],
   ];
   for (const [target, v] of all) await closedLoop(target, CHAT, v.body, 16, 1000, v.headers);
@@ -79,6 +88,7 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
     ...variants.map((v) => row(v, variants[0].name)),
     row(variants[3], bareVariant.name, `${variants[3].name} vs the bare proxy (${fmt(median(rps[bareVariant.name]), 0)} req/s, ${fmt(median(cpu[bareVariant.name]), 0)} µs)`),
     ...cleanVariants.map((v) => row(v, cleanVariants[0].name)),
+    ...agentVariants.map((v) => row(v, agentVariants[0].name)),
     ['streaming TTFT p50, response masking on vs off (ms)', `${fmt(median(ttftGuarded))} vs ${fmt(median(ttftPlain))}`, `+${fmt(median(ttftGuarded) - median(ttftPlain))} ms`, '', ''],
   ]);
 }

@@ -6,7 +6,7 @@ import { benchIngest } from '../collector/bench/ingest.js';
 import { StoreConfigSchema, migrate, openStore } from '../collector/src/index.js';
 import { benchOvershoot } from '../gateway/src/budget/index.js';
 import { benchCacheLookup } from '../gateway/src/cache/index.js';
-import { benchGuardrails } from '../gateway/src/guardrails/index.js';
+import { agentStepMessages, benchGuardrails } from '../gateway/src/guardrails/index.js';
 import { startGateway } from '../gateway/src/main.js';
 import { benchFailover } from '../gateway/src/routing/index.js';
 import { benchMcp } from '../mcp/bench/bench-mcp.js';
@@ -48,9 +48,11 @@ export async function benchInProcess(): Promise<string[]> {
     rmSync(dir, { recursive: true, force: true });
   }
   const g = await benchGuardrails();
+  const agentStepChars = agentStepMessages().reduce((n, m) => n + m.content.length, 0);
   out.push(table('Guardrail detectors (issue 8)', ['measure', 'value'], [
     ['all built-in detectors + LOCATION dictionary on a 4 KB prompt (ms)', fmt(g.detectorMsPer4KbPrompt, 3)],
     ['whole request stage on the features bench PII prompt (µs, in-process)', fmt(g.requestStageUsPerPiiPrompt, 1)],
+    [`the same on an agent step (${agentStepChars} characters: system prompt and history again, the PII prompt new), scan memo on / off (µs)`, `${fmt(g.requestStageUsPerAgentStep.memo, 1)} / ${fmt(g.requestStageUsPerAgentStep.noMemo, 1)}`],
     ['1 MB hostile prompt, worst accepted regex (ms, longest event-loop block)', `${fmt(g.pathologicalMs, 0)} (${fmt(g.pathologicalMaxBlockMs, 1)})`],
   ]));
   const mcpRows: Array<Array<string | number>> = [];

@@ -18,6 +18,11 @@ export interface GuardrailsBench {
    * `npm run bench` PII prompt with its `pii-in` + `places-in` rules, in microseconds.
    */
   requestStageUsPerPiiPrompt: number;
+  /**
+   * The same on one step of an agent (`agentStepMessages`: system prompt and history sent
+   * again, then the PII prompt as the new message), with the scan memo and without it.
+   */
+  requestStageUsPerAgentStep: { memo: number; noMemo: number };
   /** Wall time of a 1 MB hostile prompt against the worst regex shape the loader accepts. */
   pathologicalMs: number;
   /** Longest stretch the event loop was held by that scan (one slice). */
@@ -45,11 +50,36 @@ const BENCH_RULES = [
   { name: 'places-in', directions: ['request'], detect: { type: 'dictionary', entity: 'LOCATION', lists: ['locations'] }, action: 'mask' },
 ];
 
+/**
+ * One step of a support agent's conversation, as it reaches the gateway: a system prompt
+ * and three earlier exchanges (sent again on every step, with the PII they held), then the
+ * bench's PII prompt as the new message. About 4 KB of text.
+ */
+export function agentStepMessages(): Array<{ role: string; content: string }> {
+  const policy =
+    'You are the billing assistant of Example Telecom. Answer in the customer\'s language, briefly and politely. ' +
+    'Never promise a refund before the billing system confirms it. Escalate disputes over 500 EUR to billing-escalations@example.com ' +
+    'or the duty manager on +44 20 7946 0958, and say that you did. Offices: London, Milan, Madrid. ';
+  const turns = [
+    ['user', 'Hello, I am Maria Rossi, I moved from Rome to Madrid last month and my bill doubled. My account email is maria.rossi@example.com.'],
+    ['assistant', 'Hello Maria, thank you for reaching out. I can see the account for maria.rossi@example.com. The last bill includes a roaming charge from Italy and a one-off installation fee.'],
+    ['user', 'The card 4111 1111 1111 1111 was charged 612 EUR on 3 November. I never used roaming, I was in Spain the whole time. Please call me on +39 06 1234 5678.'],
+    ['assistant', 'I understand. A dispute over 500 EUR goes to our escalations team; I have forwarded it to billing-escalations@example.com and they will call +39 06 1234 5678 within two working days.'],
+    ['user', 'Thank you. Can you also check whether the installation fee applies? The technician never came to Calle de Alcalá 42.'],
+    ['assistant', 'The installation visit is marked as missed on our side, so the fee should not apply. I have added a note to the dispute so the team removes it as well.'],
+  ];
+  return [
+    { role: 'system', content: policy.repeat(5) },
+    ...turns.map(([role, content]) => ({ role, content: `${content} ${'Reference: case 7781, billing period October. '.repeat(2)}` })),
+    { role: 'user', content: PII_PROMPT },
+  ];
+}
+
 /** CPU µs per call of the request stage, on a hand-built context (what the pipeline hands it). */
-async function benchRequestStage(iterations: number): Promise<number> {
-  const guardrails = GuardrailsSectionSchema.parse({ rules: BENCH_RULES });
+async function benchRequestStage(iterations: number, messages: unknown[] = [{ role: 'user', content: PII_PROMPT }], scan: Record<string, unknown> = {}): Promise<number> {
+  const guardrails = GuardrailsSectionSchema.parse({ rules: BENCH_RULES, scan });
   const stage = createGuardrails({ now: () => performance.now() }).guardRequest;
-  const body = JSON.parse(JSON.stringify({ model: 'sim-guarded', messages: [{ role: 'user', content: PII_PROMPT }], max_tokens: 32 })) as Record<string, unknown>;
+  const body = JSON.parse(JSON.stringify({ model: 'sim-guarded', messages, max_tokens: 32 })) as Record<string, unknown>;
   const cancel = new Cancellation();
   const ctx = {
     requestId: 'bench',
@@ -109,6 +139,10 @@ export async function benchGuardrails(iterations = 200): Promise<GuardrailsBench
   for (let i = 0; i < iterations; i++) once();
   const detectorMsPer4KbPrompt = (performance.now() - t0) / iterations;
   const requestStageUsPerPiiPrompt = await benchRequestStage(iterations * 100);
+  const requestStageUsPerAgentStep = {
+    memo: await benchRequestStage(iterations * 50, agentStepMessages()),
+    noMemo: await benchRequestStage(iterations * 10, agentStepMessages(), { memoBytes: 0 }),
+  };
 
   // Two adjacent overlapping bounded repetitions: accepted (no nesting), quadratic per start.
   const hostile = compileGuardrails(
@@ -144,6 +178,7 @@ export async function benchGuardrails(iterations = 200): Promise<GuardrailsBench
   return {
     detectorMsPer4KbPrompt,
     requestStageUsPerPiiPrompt,
+    requestStageUsPerAgentStep,
     pathologicalMs,
     pathologicalMaxBlockMs: Math.max(maxBlockMs, performance.now() - last),
     pathologicalBudgetHit: out.budgetExceeded === true,

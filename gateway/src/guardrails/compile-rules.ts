@@ -7,6 +7,7 @@ import { LOCATIONS } from './locations.js';
 import type { MaskEntry } from './masker.js';
 import { nationalIdPatterns } from './national-ids.js';
 import type { Pattern } from './pattern.js';
+import { ScanMemo } from './scan-memo.js';
 import { type PolicySubject, type SubjectMatcher, compileMatch, subjectKey } from './policy-match.js';
 import type { Direction } from './types.js';
 
@@ -27,6 +28,8 @@ export interface RuleSet {
   maxHoldBackChars: number;
   /** True when nothing applies: callers skip all work. */
   empty: boolean;
+  /** Request side: what this set made of texts it scanned before (see `ScanMemo`). */
+  memo: ScanMemo | undefined;
 }
 
 export interface CompiledGuardrails {
@@ -126,6 +129,8 @@ function compile(section: GuardrailsSection): CompiledGuardrails {
     names: new Set(p.rules),
   }));
   const cache = new Map<string, RuleSet>();
+  // One memory for all of the config's request-side sets, each set its own keys.
+  const memo = section.scan.memoBytes > 0 ? new ScanMemo(section.scan.memoBytes) : undefined;
   const recent: Record<Direction, RecentSet[]> = { request: [], response: [] };
 
   const build = (direction: Direction, subject: PolicySubject): RuleSet => {
@@ -142,7 +147,9 @@ function compile(section: GuardrailsSection): CompiledGuardrails {
       })),
     );
     const external = chosen.flatMap((c) => (c.external ? [{ rule: c.rule, detector: c.external, shadow: section.shadow || c.rule.action === 'log' }] : []));
-    return { direction, entries, external, maxHoldBackChars: section.stream.maxHoldBackChars, empty: entries.length === 0 && external.length === 0 };
+    const empty = entries.length === 0 && external.length === 0;
+    const setMemo = direction === 'request' && !empty ? memo : undefined;
+    return { direction, entries, external, maxHoldBackChars: section.stream.maxHoldBackChars, empty, memo: setMemo };
   };
 
   return {

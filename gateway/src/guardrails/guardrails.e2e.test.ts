@@ -172,6 +172,39 @@ describe('guardrails through the gateway', () => {
     const templated = spans.find((s) => s.attributes[ATTR.GEN_AI_REQUEST_MODEL] === 'sim-fast');
     expect(templated?.attributes[ATTR.GEN_AI_PROMPT_NAME]).toBe('sentiment-fr');
   });
+
+  it("an agent's history sent again on its next steps is masked and counted the same each time", async () => {
+    telemetry.exporter.reset();
+    script = ['ok'];
+    const system = `You help the support team. Escalations go to oncall@example.com or +44 20 7946 0958. ${'Be brief and polite. '.repeat(8)}`;
+    const history: OpenAI.ChatCompletionMessageParam[] = [
+      { role: 'system', content: system },
+      { role: 'user', content: `My card 4111 1111 1111 1111 was charged twice while I was in Italy. ${'Please look into it. '.repeat(4)}` },
+      { role: 'assistant', content: `I see two charges. I will write to you at maria.rossi@example.com once they are refunded. ${'Thank you. '.repeat(4)}` },
+    ];
+    const upstreamHistories: unknown[] = [];
+    for (const last of ['Any news?', 'Still waiting, call me on +39 06 1234 5678.', 'Thanks!']) {
+      await h.client.chat.completions.create({ model: 'scripted', messages: [...history, { role: 'user', content: last }] });
+      upstreamHistories.push(lastUpstreamBody.messages?.slice(0, 3));
+    }
+    const masked = [
+      { role: 'system', content: `You help the support team. Escalations go to [EMAIL] or [PHONE]. ${'Be brief and polite. '.repeat(8)}` },
+      { role: 'user', content: `My card [CREDIT_CARD] was charged twice while I was in [LOCATION]. ${'Please look into it. '.repeat(4)}` },
+      { role: 'assistant', content: `I see two charges. I will write to you at [EMAIL] once they are refunded. ${'Thank you. '.repeat(4)}` },
+    ];
+    expect(upstreamHistories).toEqual([masked, masked, masked]);
+    expect(lastUpstreamBody.messages?.[3]).toEqual({ role: 'user', content: 'Thanks!' });
+    const spans = await eventually(() => telemetry.spans().filter((s) => s.kind === SpanKind.SERVER), (s) => s.length >= 3);
+    // Five hits in the history every time, and the phone number of the second step's last message.
+    expect(spans.map((s) => s.attributes[SLUICE.GUARDRAIL_HITS])).toEqual([5, 6, 5]);
+    const hitCounts = (s: (typeof spans)[number]) =>
+      Object.fromEntries(s.events.filter((e) => e.name === 'sluice.guardrail.hit').map((e) => [String(e.attributes?.['sluice.guardrail.entity']), e.attributes?.['sluice.guardrail.count']]));
+    expect(spans.map(hitCounts)).toEqual([
+      { EMAIL: 2, PHONE: 1, CREDIT_CARD: 1, LOCATION: 1 },
+      { EMAIL: 2, PHONE: 2, CREDIT_CARD: 1, LOCATION: 1 },
+      { EMAIL: 2, PHONE: 1, CREDIT_CARD: 1, LOCATION: 1 },
+    ]);
+  });
 });
 
 describe('guardrails and templates for Anthropic clients (/v1/messages)', () => {

@@ -19,5 +19,5 @@ export { BUDGET_MESSAGE } from './scan-texts.js';
 export { analyzeRegex, type RegexAnalysis, type RegexReach } from './regex-analysis.js';
 export { LOCATIONS, COUNTRIES, CITIES } from './locations.js';
 export { NATIONAL_ID_COUNTRIES, type NationalIdCountry } from './national-ids.js';
-export { benchGuardrails, type GuardrailsBench } from './bench.js';
+export { agentStepMessages, benchGuardrails, type GuardrailsBench } from './bench.js';
 export type { Direction, Hit, Rejection, RuleAction, ModerationFailure, ScanOutcome } from './types.js';

@@ -29,7 +29,7 @@ interface LocalResult {
  * incremental masker streams use (so both agree), yielding between slices and stopping
  * once the time budget is spent.
  */
-export async function scanLocal(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv): Promise<LocalResult> {
+export async function scanLocal(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv, memoTexts = 0): Promise<LocalResult> {
   const started = env.now();
   const hits: Hit[] = [];
   const out: string[] = [];
@@ -42,9 +42,19 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
     await env.yieldToLoop();
     return env.now() - started <= budget.maxMs;
   };
-  for (const text of texts) {
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    const memo = i < memoTexts ? set.memo : undefined;
+    const known = memo?.get(set, text);
+    if (known !== undefined) {
+      mergeHits(hits, known.hits);
+      if (known.rejected) return { texts: [...texts], hits, rejected: known.rejected, budgetExceeded: false };
+      out.push(known.text);
+      continue;
+    }
     if (text.length <= budget.sliceChars) {
       const whole = maskText(set.entries, set.direction, text);
+      memo?.remember(set, text, whole);
       mergeHits(hits, whole.hits);
       if (whole.rejected) return { texts: [...texts], hits, rejected: whole.rejected, budgetExceeded: false };
       out.push(whole.text);
@@ -53,11 +63,14 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
     }
     // Whole texts need no hold-back cap: the cap only bounds stream latency.
     const masker = createMasker(set.entries, set.direction, Infinity);
+    // This text's own hits, for the memo (a refused or unfinished scan is not kept).
+    const own: Hit[] = [];
     let masked = '';
     let at = 0;
     for (; at + budget.sliceChars < text.length; at += budget.sliceChars) {
       const step = masker.push(text.slice(at, at + budget.sliceChars));
       mergeHits(hits, step.hits);
+      if (memo) mergeHits(own, step.hits);
       if (step.rejected) return { texts: [...texts], hits, rejected: step.rejected, budgetExceeded: false };
       masked += step.text;
       if (!(await pace(budget.sliceChars))) return { texts: [...texts], hits, budgetExceeded: true };
@@ -67,6 +80,7 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
     mergeHits(hits, last.hits);
     if (last.rejected) return { texts: [...texts], hits, rejected: last.rejected, budgetExceeded: false };
     out.push(masked + last.text);
+    if (memo) memo.remember(set, text, { text: masked + last.text, hits: mergeHits(own, last.hits) });
     if (!(await pace(text.length - at))) return { texts: [...texts], hits, budgetExceeded: true };
   }
   return { texts: out, hits, budgetExceeded: false };
@@ -76,13 +90,18 @@ export async function scanLocal(texts: readonly string[], set: RuleSet, budget: 
  * `scanLocal` for a batch smaller than one slice: it never yields nor reaches the time
  * budget, so it runs without awaiting anything.
  */
-function scanSmall(texts: readonly string[], set: RuleSet): LocalResult {
+function scanSmall(texts: readonly string[], set: RuleSet, memoTexts: number): LocalResult {
   let hits: Hit[] = [];
   const out: string[] = [];
-  for (const text of texts) {
-    const whole = maskText(set.entries, set.direction, text);
-    // A text's hits are new objects, one per key: the first ones are taken as they are.
-    hits = hits.length === 0 ? whole.hits : mergeHits(hits, whole.hits);
+  for (let i = 0; i < texts.length; i++) {
+    const text = texts[i];
+    const memo = i < memoTexts ? set.memo : undefined;
+    const known = memo?.get(set, text);
+    const whole = known ?? maskText(set.entries, set.direction, text);
+    if (memo !== undefined && known === undefined) memo.remember(set, text, whole);
+    // A fresh scan's hits are new objects, one per key: the first ones are taken as they
+    // are. The memo's are its own, only ever copied.
+    hits = hits.length === 0 && known === undefined ? whole.hits : mergeHits(hits, whole.hits);
     if (whole.rejected) return { texts: [...texts], hits, rejected: whole.rejected, budgetExceeded: false };
     out.push(whole.text);
   }
@@ -90,33 +109,46 @@ function scanSmall(texts: readonly string[], set: RuleSet): LocalResult {
 }
 
 /**
- * `scanTexts` when it needs no waiting: nothing applies, or the batch is smaller than one
- * slice (never yields nor reaches the time budget) and no rule calls out. Undefined
- * otherwise. Lets callers skip a promise on the common path.
+ * `scanTexts` when it needs no waiting: nothing applies, or what is left to scan (the texts
+ * the memo does not know) is smaller than one slice (never yields nor reaches the time
+ * budget) and no rule calls out. Undefined otherwise. Lets callers skip a promise on the
+ * common path.
  */
-export function scanTextsAtOnce(texts: readonly string[], set: RuleSet, budget: ScanBudget): ScanOutcome | undefined {
+export function scanTextsAtOnce(texts: readonly string[], set: RuleSet, budget: ScanBudget, memoTexts = 0): ScanOutcome | undefined {
   if (set.empty || texts.length === 0) return { texts: [...texts], changed: false, hits: [], failures: [] };
   if (set.external.length > 0) return undefined;
+  const memo = set.memo;
   let size = 0;
-  for (const t of texts) size += t.length;
-  if (size >= budget.sliceChars || size > budget.maxChars) return undefined;
-  return localOutcome(texts, scanSmall(texts, set));
+  let toScan = 0;
+  for (let i = 0; i < texts.length; i++) {
+    const t = texts[i];
+    size += t.length;
+    if (memo === undefined || i >= memoTexts || !memo.has(set, t)) toScan += t.length;
+  }
+  // The size limit counts every text, known or not: whether a request passes does not
+  // depend on what the memo holds.
+  if (toScan >= budget.sliceChars || size > budget.maxChars) return undefined;
+  return localOutcome(texts, scanSmall(texts, set, memoTexts));
 }
 
 /**
  * Scans a batch of texts (the parts of one request, response or tool payload) with local
  * patterns and external moderation, concurrently. A webhook's mask spans refer to the
  * original texts, so when one arrives the local pass is redone on the webhook-masked texts.
+ *
+ * The first `memoTexts` texts (a request's history: what an agent sends again) are looked
+ * up in, and added to, the rule set's memo when it has one; external moderation sees
+ * every text every time.
  */
-export async function scanTexts(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv): Promise<ScanOutcome> {
-  const now = scanTextsAtOnce(texts, set, budget);
+export async function scanTexts(texts: readonly string[], set: RuleSet, budget: ScanBudget, env: ScanEnv, memoTexts = 0): Promise<ScanOutcome> {
+  const now = scanTextsAtOnce(texts, set, budget, memoTexts);
   if (now) return now;
   const size = texts.reduce((n, t) => n + t.length, 0);
   const none: ScanOutcome = { texts: [...texts], changed: false, hits: [], failures: [] };
   if (size > budget.maxChars) return overBudget(none, budget);
 
   const externals = Promise.all(set.external.map((x) => moderate(x.rule, x.detector, x.shadow, texts, env)));
-  let local = await scanLocal(texts, set, budget, env);
+  let local = await scanLocal(texts, set, budget, env, memoTexts);
   const verdicts: ExternalVerdict[] = await externals;
 
   const hits: Hit[] = [];
@@ -129,7 +161,7 @@ export async function scanTexts(texts: readonly string[], set: RuleSet, budget: 
     rejected ??= v.rejected;
     if (v.masks) base = base.map((t, i) => applySpans(t, v.masks?.[i] ?? []));
   }
-  if (!rejected && base.some((t, i) => t !== texts[i])) local = await scanLocal(base, set, budget, env);
+  if (!rejected && base.some((t, i) => t !== texts[i])) local = await scanLocal(base, set, budget, env, memoTexts);
   mergeHits(hits, local.hits);
   rejected ??= local.rejected;
   if (local.budgetExceeded) {

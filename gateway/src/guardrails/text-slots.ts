@@ -53,6 +53,19 @@ export function requestSlots(body: Obj, skipMessage: (msg: unknown) => boolean =
   return out;
 }
 
+/**
+ * How many of a request's slots (`requestSlots`, in order) lie in messages before its last
+ * one: the system prompt and history that an agent sends again on every step.
+ */
+export function historySlotCount(body: Obj, slots: readonly TextSlot[]): number {
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length < 2) return 0;
+  const last = messages.length - 1;
+  let n = 0;
+  while (n < slots.length && slots[n].path[0] === 'messages' && (slots[n].path[1] as number) < last) n++;
+  return n;
+}
+
 /** Texts of an OpenAI chat.completion (or legacy completion) body. */
 export function responseSlots(body: Obj): TextSlot[] {
   const out: TextSlot[] = [];

@@ -147,6 +147,12 @@ export const GuardrailsSectionSchema = z
         /** Scanned per slice; the event loop is yielded between slices. 16 Ki chars. */
         sliceChars: z.number().int().min(1_024).default(16 * 1024),
         onBudgetExceeded: z.enum(['reject', 'allow']).default('reject'),
+        /**
+         * Memory for request texts scanned before (system prompts and conversation history,
+         * which agents send again on every step), so each is scanned once. 0 turns it off.
+         * 16 MiB.
+         */
+        memoBytes: z.number().int().min(0).default(16 * 1024 * 1024),
       })
       .strict()
       .prefault({}),
