@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GuardrailsSectionSchema } from '../config/sections/guardrails.js';
 import { type RuleSet, compileGuardrails } from './compile-rules.js';
-import { MEMO_MIN_CHARS, ScanMemo } from './scan-memo.js';
+import { MEMO_MIN_CHARS, ScanMemo, fingerprint } from './scan-memo.js';
 import { type ScanEnv, scanTexts, scanTextsAtOnce } from './scan-texts.js';
 import type { MaskStep } from './masker.js';
 
@@ -63,6 +63,23 @@ describe('ScanMemo', () => {
     expect(memo.get(owner, long('turn 1999'))).toBeDefined();
     expect(memo.get(owner, long('turn 0'))).toBeUndefined();
     expect(memo.size.entries).toBeGreaterThan(100);
+  });
+
+  it('tells apart texts of one fingerprint, and keeps a bounded number of them', () => {
+    const memo = new ScanMemo(1 << 20);
+    const owner = {};
+    // 640 characters: the fingerprint reads every tenth one, so these differ where it does not look.
+    const colliding = (i: number) => `${'a'.repeat(5)}${String.fromCharCode(0x4e00 + i)}${'b'.repeat(634)}`;
+    expect(fingerprint(colliding(0))).toBe(fingerprint(colliding(1)));
+    memo.remember(owner, colliding(0), step('zero'));
+    memo.remember(owner, colliding(1), step('one'));
+    expect(memo.get(owner, colliding(0))).toEqual(step('zero'));
+    expect(memo.get(owner, colliding(1))).toEqual(step('one'));
+    expect(memo.get(owner, colliding(2))).toBeUndefined();
+    for (let i = 2; i < 40; i++) memo.remember(owner, colliding(i), step(`n${i}`));
+    expect(memo.size.entries).toBe(8);
+    expect(memo.get(owner, colliding(39))).toEqual(step('n39'));
+    expect(memo.get(owner, colliding(0))).toBeUndefined();
   });
 
   it('keeps no entry larger than half its bytes', () => {
