@@ -54,15 +54,19 @@ export function requestSlots(body: Obj, skipMessage: (msg: unknown) => boolean =
 }
 
 /**
- * How many of a request's slots (`requestSlots`, in order) lie in messages before its last
- * one: the system prompt and history that an agent sends again on every step.
+ * How many of a request's slots (`requestSlots`, in order) lie in messages before the last
+ * message that has any: the system prompt and history that an agent sends again on every
+ * step. (A message a template appended has no slots, so the caller's last one still counts
+ * as new.)
  */
 export function historySlotCount(body: Obj, slots: readonly TextSlot[]): number {
-  const messages = body.messages;
-  if (!Array.isArray(messages) || messages.length < 2) return 0;
-  const last = messages.length - 1;
+  if (!Array.isArray(body.messages) || body.messages.length < 2) return 0;
+  let messageSlots = 0;
+  while (messageSlots < slots.length && slots[messageSlots].path[0] === 'messages') messageSlots++;
+  if (messageSlots === 0) return 0;
+  const last = slots[messageSlots - 1].path[1];
   let n = 0;
-  while (n < slots.length && slots[n].path[0] === 'messages' && (slots[n].path[1] as number) < last) n++;
+  while (n < messageSlots && slots[n].path[1] !== last) n++;
   return n;
 }
 
