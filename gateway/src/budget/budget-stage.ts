@@ -9,7 +9,7 @@ import { applicableBudgets, type ApplicableBudget } from './applicable-budgets.j
 import { budgetExceededError } from './budget-errors.js';
 import { estimateCall, heldInputTokens, reservePrice, servedPrice, type CallEstimate } from './call-estimate.js';
 import { cacheFractionOf, chargeOf, jsonUsage, recordCharge, streamUsage } from './charge.js';
-import { inputCountOf } from './input-count.js';
+import { inputCountOf } from '../metering/input-count.js';
 import type { BudgetLedger, BudgetRef, Reservation } from './ledger.js';
 import type { Price } from './pricing.js';
 import { downgradeTarget, softThresholdHits, warningHeader } from './soft-thresholds.js';

@@ -1,7 +1,7 @@
 import type { BudgetsSection } from '../config/sections/budgets.js';
 import type { Config } from '../config/schema.js';
 import { resolveModel } from '../routing/resolve-model.js';
-import type { InputCount } from './input-count.js';
+import type { InputCount } from '../metering/input-count.js';
 import { maxPrice, priceTableFor, type Price } from './pricing.js';
 import { isReasoningModel } from './tokenizer-models.js';
 

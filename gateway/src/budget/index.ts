@@ -15,8 +15,8 @@ export { compilePricing, costMicroUsd, modelNameCandidates, priceTableFor } from
 export type { Price, PriceTable, TokenUsage } from './pricing.js';
 export { BUILTIN_PRICES_USD_PER_MTOK } from './builtin-prices.js';
 export { estimateCall, reservePrice, servedPrice } from './call-estimate.js';
-export { inputCountOf } from './input-count.js';
-export type { InputCount } from './input-count.js';
+export { inputCountOf } from '../metering/input-count.js';
+export type { InputCount } from '../metering/input-count.js';
 export type { CallEstimate } from './call-estimate.js';
 export { applicableBudgets } from './applicable-budgets.js';
 export type { ApplicableBudget } from './applicable-budgets.js';

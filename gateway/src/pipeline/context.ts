@@ -1,4 +1,4 @@
-import type { InputCount } from '../budget/input-count.js';
+import type { InputCount } from '../metering/input-count.js';
 import type { Cancellation } from './cancellation.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Span } from '@opentelemetry/api';

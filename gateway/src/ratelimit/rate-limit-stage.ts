@@ -1,7 +1,7 @@
 import { SLUICE } from '../../../collector/src/model/semconv.js';
 import type { RateLimitsSection } from '../config/sections/rate-limits.js';
 import { GatewayError, isClientFault } from '../errors.js';
-import { inputCountOf } from '../budget/input-count.js';
+import { inputCountOf } from '../metering/input-count.js';
 import type { Identity, RequestCtx, Usage } from '../pipeline/context.js';
 import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Outcome } from '../pipeline/outcome.js';

@@ -57,7 +57,7 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
   const nextUntried = (): number | undefined => {
     for (const i of plan.order) {
       if (started.has(i) || tried.has(i) || !allowed.has(i)) continue;
-      const u = registry.unavailable(targets[i].id, settings, settings.breaker, now(), plan.neededTokens);
+      const u = registry.unavailable(targets[i].id, settings, settings.breaker, now(), plan.need);
       if (u) skip(i, u.reason, u.untilMs);
       else return i;
     }
@@ -75,7 +75,7 @@ export async function runFailover(ctx: RequestCtx, plan: RoutePlan, env: Failove
     for (const i of plan.order) {
       const t = tried.get(i);
       if (!t?.retriable || !allowed.has(i)) continue;
-      const u = registry.unavailable(targets[i].id, settings, settings.breaker, nowMs, plan.neededTokens);
+      const u = registry.unavailable(targets[i].id, settings, settings.breaker, nowMs, plan.need);
       if (u && (u.reason.startsWith('breaker') || u.untilMs - nowMs > settings.retry.maxRetryAfterMs)) continue;
       const readyAtMs = Math.max(nowMs + backoffMs, t.notBeforeMs, u?.untilMs ?? 0);
       if (!best || readyAtMs < best.readyAtMs) best = { index: i, readyAtMs };

@@ -5,5 +5,4 @@ export { resolveModel, type ResolvedModel } from './resolve-model.js';
 export { primeStream } from './prime-stream.js';
 export { TargetRegistry, type TargetHealth } from './target-registry.js';
 export { isSensitive, SENSITIVE_ATTRS } from './rule-match.js';
-export { countRequestTokens } from './request-facts.js';
 export { benchFailover, type FailoverBenchOptions, type FailoverBenchResult } from './failover-bench.js';

@@ -3,12 +3,13 @@ import type { RequestCtx, Target } from '../pipeline/context.js';
 import { compileRules, selectTargets } from './group-rules.js';
 import { orderTargets } from './order-targets.js';
 import { latencyScore } from './p2c-pick.js';
+import { inputCountOf } from '../metering/input-count.js';
 import { requestFacts, requestedOutputTokens } from './request-facts.js';
 import type { ResolvedModel } from './resolve-model.js';
 import { contextTooLarge, type SkippedTarget } from './routing-errors.js';
 import { type EffectiveRouting, effectiveRouting } from './settings.js';
 import { estimatedCostMicroUsd, targetPrice } from './target-price.js';
-import type { TargetRegistry } from './target-registry.js';
+import type { TargetRegistry, TokenNeed } from './target-registry.js';
 
 /** How one request will be routed: the candidates in order, before health is looked at. */
 export interface RoutePlan {
@@ -23,8 +24,8 @@ export interface RoutePlan {
   strategy: Strategy;
   /** Passed over for the request's size (not a failover). */
   skipped: SkippedTarget[];
-  /** Counted input tokens + requested max output (counted once, on first use). */
-  neededTokens(): number;
+  /** Input tokens + requested max output: the byte bound, and the count (once, on first use). */
+  need: TokenNeed;
 }
 
 export interface PlanDeps {
@@ -42,20 +43,22 @@ export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDe
   const settings = effectiveRouting(ctx.config.routing, group);
   const facts = requestFacts(ctx);
   const sel = selectTargets(compileRules(resolved.name, group), group, facts);
-  let needed: number | undefined;
-  const neededTokens = () => (needed ??= facts.inputTokens() + requestedOutputTokens(ctx.body));
+  const input = inputCountOf(ctx);
+  const output = requestedOutputTokens(ctx.body);
+  const need: TokenNeed = { atMost: () => input.upperBound + output, exact: () => input.exact() + output };
 
   const skipped: SkippedTarget[] = [];
   const fits = (i: number): boolean => {
     const window = targets[i].contextWindow;
-    if (window === undefined || neededTokens() <= window) return true;
+    // An agent's long history is counted only when its bytes come near a window.
+    if (window === undefined || need.atMost() <= window || need.exact() <= window) return true;
     skipped.push({ id: targets[i].id, reason: 'context_window' });
     return false;
   };
   const primary = sel.primary.filter(fits);
   const fallback = sel.fallback.filter(fits);
   if (primary.length + fallback.length === 0 && skipped.length > 0) {
-    throw contextTooLarge(resolved.name, neededTokens(), Math.max(...targets.map((t) => t.contextWindow ?? 0)));
+    throw contextTooLarge(resolved.name, need.exact(), Math.max(...targets.map((t) => t.contextWindow ?? 0)));
   }
 
   const nowMs = deps.now();
@@ -72,5 +75,5 @@ export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDe
     random: deps.random,
   };
   const order = [...orderTargets(primary, sel.strategy, inputs), ...orderTargets(fallback, group.strategy, inputs)];
-  return { groupName: resolved.name, group, targets, settings, order, rule: sel.rule, strategy: sel.strategy, skipped, neededTokens };
+  return { groupName: resolved.name, group, targets, settings, order, rule: sel.rule, strategy: sel.strategy, skipped, need };
 }

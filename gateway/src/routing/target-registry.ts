@@ -26,6 +26,16 @@ export type Unavailable = { reason: 'breaker_open' | 'breaker_probing' | 'quota_
 const MAX_TARGETS = 10_000;
 
 /**
+ * The tokens a request needs (input + requested max output): a bound from its UTF-8 bytes,
+ * free, and the count (gpt-tokenizer, once per body), which costs ~25 µs per KB of text:
+ * checks try the bound and count only when it does not clear them.
+ */
+export interface TokenNeed {
+  atMost(): number;
+  exact(): number;
+}
+
+/**
  * Health, latency and quota per target id, kept across config reloads (the router holds
  * one registry for its lifetime; each request brings its own config). Pure state
  * transitions live in `breaker.ts`, `ewma.ts` and `quota-headers.ts`; this is the map.
@@ -55,16 +65,20 @@ export class TargetRegistry {
   }
 
   /** Why a target may not take a request now (without taking a probe slot), or undefined. */
-  unavailable(id: string, cfg: RoutingSection, breaker: BreakerConfig, nowMs: number, needTokens?: () => number): Unavailable | undefined {
+  unavailable(id: string, cfg: RoutingSection, breaker: BreakerConfig, nowMs: number, need?: TokenNeed): Unavailable | undefined {
     const h = this.map.get(id);
     if (!h) return undefined;
     const b = peekAdmission(h.breaker, breaker, nowMs);
     if (b.open) return { reason: h.breaker.phase === 'half-open' ? 'breaker_probing' : 'breaker_open', untilMs: b.retryAtMs };
     if (!cfg.quota.enabled) return undefined;
     if (nowMs < h.benchedUntilMs) return { reason: h.benchReason === 'retry_after' ? 'cooling_down' : 'quota_exhausted', untilMs: h.benchedUntilMs };
-    if (h.tokens && needTokens && nowMs < h.tokens.atMs + h.tokens.dim.resetMs) {
-      const waitMs = waitForUnitsMs(h.tokens.dim, cfg.quota.minRemainingTokens, needTokens());
-      if (h.tokens.atMs + waitMs > nowMs) return { reason: 'quota_exhausted', untilMs: h.tokens.atMs + waitMs };
+    const tokens = h.tokens;
+    if (tokens && need && nowMs < tokens.atMs + tokens.dim.resetMs) {
+      const untilMs = (n: number) => tokens.atMs + waitForUnitsMs(tokens.dim, cfg.quota.minRemainingTokens, n);
+      // The bound first: only a request it does not clear is counted.
+      let until = untilMs(need.atMost());
+      if (until > nowMs) until = untilMs(need.exact());
+      if (until > nowMs) return { reason: 'quota_exhausted', untilMs: until };
     }
     return undefined;
   }

@@ -97,6 +97,20 @@ describe('context-length awareness', () => {
     expect(f.sims.small.stats().total).toBe(1);
   });
 
+  it('a request whose bytes exceed a window but whose counted tokens fit is served there', async () => {
+    f = await startRoutingFixture({
+      sims,
+      config: () => ({ models: { chat: { targets: [{ provider: 'small', model: 'tiny', contextWindow: 40 }, { provider: 'large', model: 'sim-fast', contextWindow: 100_000 }] } } }),
+    });
+    f.resetSpans();
+    // 96 bytes, about 17 tokens (+7 of framing).
+    await f.client.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hello world '.repeat(8) }] });
+    expect(f.sims.small.stats().total).toBe(1);
+    const a = (await f.serverSpan()).attributes;
+    expect(a[SLUICE.TARGET]).toBe('small/tiny');
+    expect(a[SLUICE.FAILOVER_SKIPPED]).toBeUndefined();
+  });
+
   it('context_length_exceeded from a target fails over to a larger window', async () => {
     f = await startRoutingFixture({
       sims,

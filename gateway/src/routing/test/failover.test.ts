@@ -107,6 +107,22 @@ describe('failover across a model group', () => {
     expect(f.sims.backup.stats().total).toBe(4);
   });
 
+  it("a target's remaining tokens are checked against the counted request when its bytes alone do not fit", async () => {
+    f = await startRoutingFixture({
+      sims: { primary: { quota: { tokensPerMinute: 300 } }, backup: {} },
+      config: () => ({ models: { chat: { targets: [{ provider: 'primary', model: 'sim-fast' }, { provider: 'backup', model: 'sim-fast' }] } } }),
+    });
+    // 240 bytes, ~41 tokens: after the first call the primary has fewer tokens left than the
+    // request has bytes, but room for several more such requests.
+    const messages = [{ role: 'user' as const, content: 'hello world '.repeat(20) }];
+    for (let i = 0; i < 8; i++) await f.client.chat.completions.create({ model: 'chat', messages, max_tokens: 5 });
+    const p = f.sims.primary.stats();
+    expect(p.byStatus['429']).toBeUndefined();
+    expect(p.total).toBeGreaterThanOrEqual(4);
+    expect(f.sims.backup.stats().total).toBe(8 - p.total);
+    expect(f.sims.backup.stats().total).toBeGreaterThan(0);
+  });
+
   it('a stream cut before its first token is served by the backup, transparently', async () => {
     f = await pair();
     f.sims.primary.setFaultPlan([{ fault: 'disconnect-after=0' }]);

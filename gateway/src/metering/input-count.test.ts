@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { estimateInputTokens } from '../metering/count-tokens.js';
+import { estimateInputTokens } from './count-tokens.js';
 import { inputCountOf } from './input-count.js';
-import { testConfig, testCtx } from './test/stage-fixtures.js';
+import { testConfig, testCtx } from '../budget/test/stage-fixtures.js';
 
 describe('inputCountOf', () => {
   const config = testConfig({});

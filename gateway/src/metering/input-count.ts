@@ -1,4 +1,4 @@
-import { estimateEmbeddingsInputTokens, estimateInputTokens, messagesTextBytes } from '../metering/count-tokens.js';
+import { estimateEmbeddingsInputTokens, estimateInputTokens, messagesTextBytes } from './count-tokens.js';
 import type { RequestCtx } from '../pipeline/context.js';
 
 /** A request's input tokens: a free upper bound, and the exact count (gpt-tokenizer) on demand. */
@@ -31,7 +31,8 @@ class LazyInputCount implements InputCount {
  * Input tokens of a chat or embeddings body, as the metering layer estimates them (message
  * text and tool definitions, plus ~4 tokens of framing per message and 3 for the reply).
  * Counting costs tens of microseconds per KB, so callers hold the byte bound first and count
- * only when the bound does not fit; both stages share one count per request body (kept on
+ * only when the bound does not fit; budgets, rate limits and routing (context windows,
+ * quotas, size rules, least cost) share one count per request body (kept on
  * the request, not in a WeakMap keyed by the body: a WeakMap entry per request cost ~0.7 µs
  * with the scavenges it burdens).
  */
