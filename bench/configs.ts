@@ -13,7 +13,8 @@ export interface BenchAuth {
  * feature switched on, so one process compares them side by side:
  * `sim-fast` (nothing), `sim-guarded` (request guardrails), `sim-masked` (response stream masking),
  * `sim-budgeted` (a budget and a rate limit that never refuse), `sim-cached` (exact cache: the
- * bench repeats one request, so every call after the first is a hit).
+ * bench repeats one request, so every call after the first is a hit), `sim-windowed` (a
+ * declared context window, which routing checks every request against).
  */
 export type TracingMode = { kind: 'off' } | { kind: 'in-process' } | { kind: 'remote'; collectorUrl: string };
 
@@ -35,7 +36,7 @@ export function featureConfig(simUrl: string, dir: string, auth: BenchAuth, trac
       jwt: [{ issuer: 'bench-issuer', keys: [{ jwk: auth.jwtPublicJwk }], algorithms: ['ES256'] }],
     },
     providers: [{ name: 'sim', kind: 'openai', baseUrl: `${simUrl}/v1` }],
-    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-masked': sim, 'sim-budgeted': sim, 'sim-cached': sim },
+    models: { 'sim-fast': sim, 'sim-guarded': sim, 'sim-masked': sim, 'sim-budgeted': sim, 'sim-cached': sim, 'sim-windowed': { ...sim, contextWindow: 128_000 } },
     ...(authOnly ? {} : policySections()),
   }));
   return file;

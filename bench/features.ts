@@ -47,6 +47,7 @@ export async function benchFeatures(gw: Proc, authGw: Proc, bare: Proc, creds: {
   const agentVariants: FeatureVariant[] = [
     { name: 'baseline, an agent step (system prompt + history + the PII prompt)', body: agentBody('sim-fast') },
     { name: 'built-in request guardrails, the same agent step', body: agentBody('sim-guarded') },
+    { name: 'a model with a context window (128k), the same agent step', body: agentBody('sim-windowed') },
   ];
   const all: Array<[Target, FeatureVariant, Proc]> = [
     ...authVariants.map((v): [Target, FeatureVariant, Proc] => [authT, v, authGw]),
