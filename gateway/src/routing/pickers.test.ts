@@ -71,11 +71,41 @@ describe('power of two choices', () => {
 });
 
 describe('strategy order', () => {
-  const inputs = { weightOf: () => 1, scoreOf: (i: number) => [5, 1, 9][i], costOf: (i: number) => [3, Infinity, 1][i], random: seededRandom(1) };
+  const inputs = {
+    weightOf: () => 1,
+    scoreOf: (i: number) => [5, 1, 9][i],
+    costOf: (i: number) => [3, Infinity, 1][i],
+    inputTokens: { atMost: () => 100, exact: () => 50 },
+    random: seededRandom(1),
+  };
   it('priority keeps config order; least-cost sorts by cost with unpriced last', () => {
     expect(orderTargets([0, 1, 2], 'priority', inputs)).toEqual([0, 1, 2]);
     expect(orderTargets([0, 1, 2], 'least-cost', inputs)).toEqual([2, 0, 1]);
   });
+  it('least-cost orders by cost at the counted input, counting only when prices alone do not decide', () => {
+    const price = fc.record({ input: fc.integer({ min: 0, max: 20 }), output: fc.integer({ min: 0, max: 20 }) });
+    fc.assert(
+      fc.property(fc.array(fc.option(price, { nil: undefined }), { minLength: 1, maxLength: 5 }), fc.nat(2_000), fc.nat(100), fc.nat(40), (prices, bound, share, output) => {
+        const exact = Math.floor((bound * share) / 100);
+        let counted = 0;
+        const cost = (i: number, n: number) => (prices[i] === undefined ? Infinity : prices[i]!.input * n + prices[i]!.output * output);
+        const order = orderTargets(prices.map((_, i) => i), 'least-cost', {
+          ...inputs,
+          costOf: cost,
+          inputTokens: { atMost: () => bound, exact: () => (counted++, exact) },
+        });
+        const expected = prices.map((_, i) => i).sort((a, b) => (cost(a, exact) === cost(b, exact) ? a - b : cost(a, exact) < cost(b, exact) ? -1 : 1));
+        expect(order).toEqual(expected);
+        expect(counted).toBeLessThanOrEqual(1);
+        // Targets each at least as cheap per input and per output token as the next never need the count.
+        const priced = prices.filter((p) => p !== undefined);
+        const dominated = priced.every((p, i) => priced.every((q, j) => i === j || (p.input < q.input && p.output < q.output) || (p.input > q.input && p.output > q.output)));
+        if (dominated && output > 0) expect(counted).toBe(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('least-latency never leads with the slowest of three', () => {
     for (let n = 0; n < 20; n++) expect(orderTargets([0, 1, 2], 'least-latency', inputs)[0]).not.toBe(2);
   });

@@ -71,7 +71,8 @@ export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDe
       const h = deps.registry.peek(id);
       return latencyScore(deps.registry.latencyMs(id, ctx.stream, decayMs, nowMs), h?.inFlight ?? 0, deps.registry.errorRate(id, decayMs, nowMs), errorPenaltyMs);
     },
-    costOf: (i: number) => estimatedCostMicroUsd(targetPrice(ctx.config, group.targets[i], targets[i], ctx.model), facts.inputTokens(), outputGuess),
+    costOf: (i: number, inputTokens: number) => estimatedCostMicroUsd(targetPrice(ctx.config, group.targets[i], targets[i], ctx.model), inputTokens, outputGuess),
+    inputTokens: { atMost: () => input.upperBound, exact: () => input.exact() },
     random: deps.random,
   };
   const order = [...orderTargets(primary, sel.strategy, inputs), ...orderTargets(fallback, group.strategy, inputs)];
