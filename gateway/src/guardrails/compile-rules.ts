@@ -7,8 +7,8 @@ import { LOCATIONS } from './locations.js';
 import type { MaskEntry } from './masker.js';
 import { nationalIdPatterns } from './national-ids.js';
 import type { Pattern } from './pattern.js';
-import { ScanMemo } from './scan-memo.js';
 import { type PolicySubject, type SubjectMatcher, compileMatch, subjectKey } from './policy-match.js';
+import { ScanMemo } from './scan-memo.js';
 import type { Direction } from './types.js';
 
 export type ExternalDetector = Extract<GuardrailDetector, { type: 'openai-moderation' | 'webhook' }>;

@@ -1,9 +1,9 @@
 import type { ModelGroupConfig, Strategy } from '../config/sections/models.js';
+import { inputCountOf } from '../metering/input-count.js';
 import type { RequestCtx, Target } from '../pipeline/context.js';
 import { compileRules, selectTargets } from './group-rules.js';
 import { orderTargets } from './order-targets.js';
 import { latencyScore } from './p2c-pick.js';
-import { inputCountOf } from '../metering/input-count.js';
 import { requestFacts, requestedOutputTokens } from './request-facts.js';
 import type { ResolvedModel } from './resolve-model.js';
 import { contextTooLarge, type SkippedTarget } from './routing-errors.js';
