@@ -1,4 +1,5 @@
 import { countTokens } from 'gpt-tokenizer';
+import { TextMemo } from '../pipeline/text-memo.js';
 
 /**
  * Token counting for when the upstream reports no usage (and for budget reservations).
@@ -7,6 +8,25 @@ import { countTokens } from 'gpt-tokenizer';
  */
 export function countTextTokens(text: string): number {
   return text === '' ? 0 : countTokens(text);
+}
+
+/** Counts of request texts seen before, bounded (see `TextMemo`). */
+const COUNT_MEMO_BYTES = 8 * 1024 * 1024;
+const counts = new TextMemo<number>(COUNT_MEMO_BYTES, () => 8);
+/** The memo's owner: the encoding the counts are of. */
+const ENCODING = {};
+
+/**
+ * `countTextTokens` for a text of a request: an agent sends its system prompt, history and
+ * tool definitions again on every step, so each is counted once (~23 µs per KB) and then
+ * found in a memo.
+ */
+function countRequestText(text: string): number {
+  const known = counts.get(ENCODING, text);
+  if (known !== undefined) return known;
+  const n = countTextTokens(text);
+  counts.set(ENCODING, text, n);
+  return n;
 }
 
 /** Calls `visit` with each text of chat messages, in order (role, string content, text parts, tool call names and arguments). */
@@ -60,10 +80,20 @@ export function estimateEmbeddingsInputTokens(body: Record<string, unknown>): nu
   return n;
 }
 
-/** Estimated input tokens of a chat request: message text plus ~4 tokens of framing per message. */
+/**
+ * Estimated input tokens of a chat request: the texts of `messagesText` counted one by one,
+ * each newline between them as one token (so a text seen before is not counted again, and
+ * the result never exceeds the UTF-8 length of `messagesText`), the tool definitions, and
+ * ~4 tokens of framing per message and 3 for the reply.
+ */
 export function estimateInputTokens(body: Record<string, unknown>): number {
   const messages = Array.isArray(body.messages) ? body.messages : [];
-  let tools = '';
-  if (Array.isArray(body.tools)) tools = JSON.stringify(body.tools);
-  return countTextTokens(messagesText(messages)) + countTextTokens(tools) + 4 * messages.length + 3;
+  let tokens = 0;
+  let texts = 0;
+  eachMessageText(messages, (t) => {
+    tokens += countRequestText(t);
+    texts++;
+  });
+  const tools = Array.isArray(body.tools) ? countRequestText(JSON.stringify(body.tools)) : 0;
+  return tokens + Math.max(0, texts - 1) + tools + 4 * messages.length + 3;
 }

@@ -30,7 +30,8 @@ class LazyInputCount implements InputCount {
 /**
  * Input tokens of a chat or embeddings body, as the metering layer estimates them (message
  * text and tool definitions, plus ~4 tokens of framing per message and 3 for the reply).
- * Counting costs tens of microseconds per KB, so callers hold the byte bound first and count
+ * Counting costs tens of microseconds per KB of text not counted before (`estimateInputTokens`
+ * remembers an agent's resent history), so callers hold the byte bound first and count
  * only when the bound does not fit; budgets, rate limits and routing (context windows,
  * quotas, size rules, least cost) share one count per request body (kept on
  * the request, not in a WeakMap keyed by the body: a WeakMap entry per request cost ~0.7 µs
