@@ -43,9 +43,9 @@ export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDe
   const settings = effectiveRouting(ctx.config.routing, group);
   const facts = requestFacts(ctx);
   const sel = selectTargets(compileRules(resolved.name, group), group, facts);
-  const input = inputCountOf(ctx);
+  // Sized only when a window, quota or cost asks (the bound walks every text of the body).
   const output = requestedOutputTokens(ctx.body);
-  const need: TokenNeed = { atMost: () => input.upperBound + output, exact: () => input.exact() + output };
+  const need: TokenNeed = { atMost: () => inputCountOf(ctx).upperBound + output, exact: () => inputCountOf(ctx).exact() + output };
 
   const skipped: SkippedTarget[] = [];
   const fits = (i: number): boolean => {
@@ -72,7 +72,7 @@ export function planRoute(ctx: RequestCtx, resolved: ResolvedModel, deps: PlanDe
       return latencyScore(deps.registry.latencyMs(id, ctx.stream, decayMs, nowMs), h?.inFlight ?? 0, deps.registry.errorRate(id, decayMs, nowMs), errorPenaltyMs);
     },
     costOf: (i: number, inputTokens: number) => estimatedCostMicroUsd(targetPrice(ctx.config, group.targets[i], targets[i], ctx.model), inputTokens, outputGuess),
-    inputTokens: { atMost: () => input.upperBound, exact: () => input.exact() },
+    inputTokens: { atMost: () => inputCountOf(ctx).upperBound, exact: () => inputCountOf(ctx).exact() },
     random: deps.random,
   };
   const order = [...orderTargets(primary, sel.strategy, inputs), ...orderTargets(fallback, group.strategy, inputs)];
