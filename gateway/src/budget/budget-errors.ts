@@ -31,14 +31,18 @@ export function budgetExceededError(refusals: readonly Refusal[], nowMs: number)
   const { ref, unit } = worst;
   const who = ref.subject === 'global' ? '' : ` for ${ref.subject.replace(':', ' ')}`;
   const used = `${fmt(unit, worst.spent)} of ${fmt(unit, worst.limit)} used${worst.reserved > 0 ? ` (${fmt(unit, worst.reserved)} held by calls in flight)` : ''}`;
-  let message = `Budget "${ref.name}"${who} (${describeWindow(ref.window)}) exceeded: ${used}; this call needs up to ${fmt(unit, worst.needed)}.`;
+  const share = worst.replicaShare;
+  let message = share
+    ? `Budget "${ref.name}"${who} (${describeWindow(ref.window)}): ${used}, and this gateway's share of what is left until its next store sync (1 of ${share.replicas} replicas) has ${fmt(unit, share.left)}; this call needs up to ${fmt(unit, worst.needed)}.`
+    : `Budget "${ref.name}"${who} (${describeWindow(ref.window)}) exceeded: ${used}; this call needs up to ${fmt(unit, worst.needed)}.`;
   if (worst.fitsAtMs === undefined) {
     message += ' That is more than the whole budget: lower max_tokens or shorten the prompt.';
     return new GatewayError('GW_BUDGET_EXCEEDED', message, { headers: { 'x-should-retry': 'false' } });
   }
   const retryAfterMs = Math.max(0, worst.fitsAtMs - nowMs);
   const when = new Date(worst.fitsAtMs).toISOString();
-  message += ref.window.kind === 'calendar' ? ` It resets at ${when}.` : ` Enough of it frees up at ${when}.`;
+  if (share) message += ` The share renews at ${when}.`;
+  else message += ref.window.kind === 'calendar' ? ` It resets at ${when}.` : ` Enough of it frees up at ${when}.`;
   const headers: Record<string, string> = retryAfterMs > SDK_RETRY_HORIZON_MS ? { 'x-should-retry': 'false' } : {};
   return new GatewayError('GW_BUDGET_EXCEEDED', message, { retryAfterMs, headers });
 }

@@ -1,3 +1,4 @@
+import { fitsShare, shareLeft, type ReplicaShare } from './replica-share.js';
 import { addAmounts, subAmounts, SpendCounter, ZERO_AMOUNT, type Amount, type BucketLayout } from './spend-counter.js';
 import { windowAt, type WindowBounds, type WindowSpec } from './windows.js';
 
@@ -33,6 +34,8 @@ export interface Refusal {
   needed: number;
   /** When the call could fit (window reset, or rolling spend aging out); undefined: never (needed > limit). */
   fitsAtMs: number | undefined;
+  /** Set when the limit has room but this replica's share of it (`budgets.replicas`) does not. */
+  replicaShare?: { replicas: number; left: number };
 }
 
 export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; refusals: Refusal[] };
@@ -92,6 +95,8 @@ export class BudgetLedger {
   /** Reservations neither settled nor released (a count: a set of them cost a rehash now and then). */
   #open = 0;
   #nextId = 1;
+  /** Several replicas share the store: new counters start with a share too (see `renewShares`). */
+  #shares: { replicas: number; renewsAtMs: number } | undefined;
 
   constructor(opts: { now: () => number }) {
     this.#now = opts.now;
@@ -115,6 +120,7 @@ export class BudgetLedger {
     let c = bySubject.get(subject);
     if (!c) {
       c = new SpendCounter(layout);
+      if (this.#shares) c.takeShare(this.#shares.replicas, this.#shares.renewsAtMs);
       bySubject.set(subject, c);
     } else if (c.layout.key !== layout.key) c.relayout(layout);
     if (spec.kind === 'rolling') c.evict(layout.window.startMs);
@@ -196,6 +202,21 @@ export class BudgetLedger {
     }
   }
 
+  /**
+   * After a store sync of budget `name`: each of its counters takes a fresh share of its
+   * headroom, `1 / replicas` of it, until `renewsAtMs` (`replica-share.ts`). With one replica,
+   * shares are dropped and only the limits apply.
+   */
+  renewShares(name: string, replicas: number, renewsAtMs: number): void {
+    this.#shares = replicas > 1 ? { replicas, renewsAtMs } : undefined;
+    const bySubject = this.#counters.get(name);
+    if (!bySubject) return;
+    for (const c of bySubject.values()) {
+      if (replicas > 1) c.takeShare(replicas, renewsAtMs);
+      else c.share = undefined;
+    }
+  }
+
   get openReservations(): number {
     return this.#open;
   }
@@ -225,12 +246,15 @@ export class BudgetLedger {
       const counter = counters[i] as SpendCounter;
       if (fitsRef(ref, counter, extra)) continue;
       const window = currentLayout(ref.window, nowMs).window;
+      const before = out.length;
       if (ref.limitMicroUsd !== undefined && !fits(ref.limitMicroUsd, counter.spent.costMicroUsd, counter.reserved.costMicroUsd, extra.costMicroUsd)) {
         out.push(refusal(ref, 'usd', ref.limitMicroUsd, counter, window, extra, COST, nowMs));
       }
       if (ref.limitTokens !== undefined && !fits(ref.limitTokens, counter.spent.tokens, counter.reserved.tokens, extra.tokens)) {
         out.push(refusal(ref, 'tokens', ref.limitTokens, counter, window, extra, TOKENS, nowMs));
       }
+      // Every limit has room: what refused is this replica's share of it.
+      if (out.length === before && counter.share) out.push(shareRefusal(ref, counter, counter.share, extra, nowMs));
     }
     return out;
   }
@@ -239,7 +263,28 @@ export class BudgetLedger {
 /** Whether `extra` fits every limit of `ref` (each unit checked inline: this runs on every call). */
 function fitsRef(ref: BudgetRef, counter: SpendCounter, extra: Amount): boolean {
   if (ref.limitMicroUsd !== undefined && !fits(ref.limitMicroUsd, counter.spent.costMicroUsd, counter.reserved.costMicroUsd, extra.costMicroUsd)) return false;
-  return ref.limitTokens === undefined || fits(ref.limitTokens, counter.spent.tokens, counter.reserved.tokens, extra.tokens);
+  if (ref.limitTokens !== undefined && !fits(ref.limitTokens, counter.spent.tokens, counter.reserved.tokens, extra.tokens)) return false;
+  return counter.share === undefined || fitsShareOf(ref, counter, counter.share, extra);
+}
+
+/** Whether `extra` fits this replica's share of every limit of `ref`. */
+function fitsShareOf(ref: BudgetRef, counter: SpendCounter, share: ReplicaShare, extra: Amount): boolean {
+  const { base, known, replicas } = share;
+  if (ref.limitMicroUsd !== undefined && !fitsShare(ref.limitMicroUsd, known.costMicroUsd, base.costMicroUsd, counter.activityMicroUsd(), extra.costMicroUsd, replicas)) return false;
+  return ref.limitTokens === undefined || fitsShare(ref.limitTokens, known.tokens, base.tokens, counter.activityTokens(), extra.tokens, replicas);
+}
+
+/** The refusal of a call every limit of `ref` has room for but this replica's share does not. */
+function shareRefusal(ref: BudgetRef, counter: SpendCounter, share: ReplicaShare, extra: Amount, nowMs: number): Refusal {
+  const { base, known, replicas } = share;
+  const money = ref.limitMicroUsd !== undefined && !fitsShare(ref.limitMicroUsd, known.costMicroUsd, base.costMicroUsd, counter.activityMicroUsd(), extra.costMicroUsd, replicas);
+  const unit: Refusal['unit'] = money ? 'usd' : 'tokens';
+  const pick = money ? COST : TOKENS;
+  const limit = (money ? ref.limitMicroUsd : ref.limitTokens) as number;
+  const left = shareLeft(limit, pick(known), pick(base), money ? counter.activityMicroUsd() : counter.activityTokens(), replicas);
+  // The share renews at the next sync; if that is overdue (the store is down), retry soon.
+  const fitsAtMs = Math.max(share.renewsAtMs, nowMs + RETRY_FOR_INFLIGHT_MS);
+  return { ref, unit, limit, spent: pick(counter.spent), reserved: pick(counter.reserved), needed: pick(extra), fitsAtMs, replicaShare: { replicas, left: Math.max(0, left) } };
 }
 
 const COST = (a: Amount): number => a.costMicroUsd;

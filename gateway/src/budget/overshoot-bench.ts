@@ -20,6 +20,8 @@ export interface OvershootOptions {
   exportDelayMs?: number;
   /** Default 500 ms. */
   syncIntervalMs?: number;
+  /** `budgets.replicas` of both instances: 1 (default) or 2 (each spends its share of the headroom). */
+  replicas?: number;
   /** Load runs this long. Default 6 s. */
   durationMs?: number;
   /** Agent name (use a fresh one per run: the store keeps what earlier runs wrote). */
@@ -36,6 +38,7 @@ export interface OvershootReport {
   overshootRatio: number;
   syncIntervalMs: number;
   exportDelayMs: number;
+  replicas: number;
   instances: Array<{ accepted: number; refused: number; chargedMicroUsd: number }>;
 }
 
@@ -59,7 +62,8 @@ function spanRow(agent: string, startMs: number, costMicroUsd: number): SpanRow 
  * on one budget: each reserves locally, charges, exports its spans to the store after
  * `exportDelayMs`, and refreshes from the store every `syncIntervalMs`. Reports how far the
  * two together went past the limit (see README: the bound is the other instance's spend
- * during export delay + sync interval).
+ * during export delay + sync interval; with `replicas: 2`, each spends only its share of the
+ * headroom between syncs).
  */
 export async function benchOvershoot(o: OvershootOptions): Promise<OvershootReport> {
   const limitUsd = o.limitUsd ?? 0.2;
@@ -68,7 +72,8 @@ export async function benchOvershoot(o: OvershootOptions): Promise<OvershootRepo
   const worst = o.callWorstMicroUsd ?? 400;
   const agent = o.agent ?? `bench-${randomBytes(4).toString('hex')}`;
   const random = o.random ?? Math.random;
-  const budgets = BudgetsSectionSchema.parse({ rules: [{ name: 'shared', per: 'agent', limitUsd, window: 'daily' }], syncIntervalMs });
+  const replicas = o.replicas ?? 1;
+  const budgets = BudgetsSectionSchema.parse({ rules: [{ name: 'shared', per: 'agent', limitUsd, window: 'daily' }], syncIntervalMs, replicas });
   const config = { budgets, models: {} } as unknown as Config;
   const ref: BudgetRef = { name: 'shared', subject: `agent:${agent}`, limitMicroUsd: Math.round(limitUsd * 1e6), window: { kind: 'calendar', unit: 'daily', timeZone: 'UTC' } };
   const logger = { info: () => {}, warn: () => {} };
@@ -115,5 +120,5 @@ export async function benchOvershoot(o: OvershootOptions): Promise<OvershootRepo
   const instances = await Promise.all([runInstance(), runInstance()]);
   const charged = instances.reduce((n, s) => n + s.chargedMicroUsd, 0);
   const over = Math.max(0, charged - ref.limitMicroUsd!);
-  return { limitMicroUsd: ref.limitMicroUsd!, chargedMicroUsd: charged, overshootMicroUsd: over, overshootRatio: over / ref.limitMicroUsd!, syncIntervalMs, exportDelayMs, instances };
+  return { limitMicroUsd: ref.limitMicroUsd!, chargedMicroUsd: charged, overshootMicroUsd: over, overshootRatio: over / ref.limitMicroUsd!, syncIntervalMs, exportDelayMs, replicas, instances };
 }

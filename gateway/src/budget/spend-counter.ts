@@ -1,4 +1,6 @@
 /** Money and tokens together: what a call costs, what a budget has spent. */
+import type { ReplicaShare } from './replica-share.js';
+
 export interface Amount {
   costMicroUsd: number;
   tokens: number;
@@ -34,6 +36,11 @@ export class SpendCounter {
   #layout: BucketLayout;
   /** Sum of open reservations (never part of a bucket until settled). */
   reserved: Amount = ZERO_AMOUNT;
+  /** Everything `addOwn` ever charged here (never evicted: a replica share measures from it). */
+  #chargedMicroUsd = 0;
+  #chargedTokens = 0;
+  /** This replica's share of the headroom until the next store sync (several replicas only). */
+  share: ReplicaShare | undefined;
 
   constructor(layout: BucketLayout) {
     this.#layout = layout;
@@ -55,6 +62,12 @@ export class SpendCounter {
     this.#store.clear();
     this.#total = ZERO_AMOUNT;
     this.#minBucketMs = Number.POSITIVE_INFINITY;
+    // A new window: a fresh share of its headroom (what was spent before the turn is not in it).
+    const share = this.share;
+    if (share) {
+      this.share = undefined;
+      this.takeShare(share.replicas, share.renewsAtMs);
+    }
   }
 
   bucketOf(ms: number): number {
@@ -87,6 +100,30 @@ export class SpendCounter {
       tokens: total.tokens + (Math.max(after.tokens, store.tokens) - Math.max(before.tokens, store.tokens)),
     };
     if (b < this.#minBucketMs) this.#minBucketMs = b;
+    this.#chargedMicroUsd += amount.costMicroUsd;
+    this.#chargedTokens += amount.tokens;
+  }
+
+  /** Own charges ever made here plus open reservations, in micro-USD (what a share limits). */
+  activityMicroUsd(): number {
+    return this.#chargedMicroUsd + this.reserved.costMicroUsd;
+  }
+
+  activityTokens(): number {
+    return this.#chargedTokens + this.reserved.tokens;
+  }
+
+  /**
+   * Takes a new share of the headroom: from now on, own activity is measured against it. The
+   * other replicas' spend that has not reached the store yet is taken to be what this replica
+   * spent since its last share, each (symmetric load); if they spent less, the next share is larger.
+   */
+  takeShare(replicas: number, renewsAtMs: number): void {
+    const base = { costMicroUsd: this.activityMicroUsd(), tokens: this.activityTokens() };
+    const prev = this.share?.base ?? base;
+    // The others' spend the store does not show yet: as much as this replica's own since its last share.
+    const unseen = { costMicroUsd: (replicas - 1) * Math.max(0, base.costMicroUsd - prev.costMicroUsd), tokens: (replicas - 1) * Math.max(0, base.tokens - prev.tokens) };
+    this.share = { base, known: addAmounts(addAmounts(this.#total, this.reserved), unseen), replicas, renewsAtMs };
   }
 
   /** Replaces the store's total for one bucket; `inherit` also counts it as own (load after a restart). */

