@@ -41,7 +41,7 @@ export function rateChecks(section: RateLimitsSection, identity: Identity, dims:
     }
     // A caller without a value for a dimension (no team, no key) is not counted by that rule.
     if (values.length !== rule.per.length) continue;
-    out.push(rateCheck(rule, [rule.name, ...values].join('\u0000')));
+    out.push(rateCheck(rule, [rule.name, ...values].join('\u0000'), section.replicas));
   }
   return out;
 }

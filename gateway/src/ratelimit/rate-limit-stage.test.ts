@@ -87,6 +87,17 @@ rules:
     for (let i = 0; i < 3; i++) expect(await outcomeOf(s.stage(s.ctx(sub('a')), async () => jsonOutcome(usage(1, 1))))).toBe('ok');
   });
 
+  it('with replicas, admits this replica’s part of each limit (at least one)', async () => {
+    const s = setup({ replicas: 3, rules: [{ name: 'tpm', tokens: 500, period: 'minute' }, { name: 'rph', requests: 2, period: 'hour' }] });
+    const ctx = s.ctx(sub('a'), { model: 'm', messages: [], max_tokens: 100 });
+    await s.stage(ctx, async () => jsonOutcome(usage(0, 100)));
+    // 500 / 3 → 166 tokens, 2 / 3 → 1 request (never 0).
+    expect(ctx.responseHeaders).toMatchObject({ 'x-ratelimit-limit-tokens': '166', 'x-ratelimit-limit-requests': '1', 'x-ratelimit-remaining-requests': '0' });
+    const err = (await outcomeOf(s.stage(s.ctx(sub('a'), { model: 'm', messages: [], max_tokens: 10 }), async () => jsonOutcome(usage(1, 1))))) as GatewayError;
+    expect(err.code).toBe('GW_RATE_LIMITED');
+    expect(err.message).toBe(`Rate limit "rph" reached (1 requests per 1h0m0s, this gateway's share of 2 divided among 3 replicas). Retry in ${err.headers['x-ratelimit-reset-requests']}.`);
+  });
+
   it('refuses outright a call that needs more than the whole limit', async () => {
     const s = setup({ rules: [{ name: 'small', tokens: 50, period: 'minute' }] });
     const err = (await outcomeOf(s.stage(s.ctx(sub('a'), { model: 'm', messages: [], max_tokens: 100 }), async () => jsonOutcome(usage(1, 1))))) as GatewayError;

@@ -26,8 +26,11 @@ export function tokensBeforeCall(ctx: RequestCtx, exact = true): number {
 const periodText = (ms: number) => formatResetDuration(ms);
 
 /** The 429 for a rate limit, with OpenAI's headers (and `retry-after-ms`, which SDKs prefer). */
-export function rateLimitedError(r: RateRefusal, headers: Record<string, string>, periodMs: number): GatewayError {
-  const what = `${r.limit} ${r.unit} per ${periodText(periodMs)}`;
+export function rateLimitedError(r: RateRefusal, headers: Record<string, string>, check: RateCheck | undefined): GatewayError {
+  const periodMs = check?.rule.periodMs ?? 60_000;
+  const whole = check === undefined ? undefined : check.rule[r.unit];
+  const share = check !== undefined && check.replicas > 1 && whole !== undefined ? `, this gateway's share of ${whole} divided among ${check.replicas} replicas` : '';
+  const what = `${r.limit} ${r.unit} per ${periodText(periodMs)}${share}`;
   if (r.retryAfterMs === undefined) {
     return new GatewayError('GW_RATE_LIMITED', `Rate limit "${r.rule}" (${what}): this call needs ${r.needed} ${r.unit}, more than the limit allows; lower max_tokens.`, {
       headers: { ...headers, 'x-should-retry': 'false' },
@@ -89,8 +92,7 @@ export function rateLimitStage(limiter: RateLimiter): Stage {
     if (!r.ok) {
       const worst = worstRefusal(r.refusals);
       ctx.attrs[SLUICE.RATELIMIT_NAME] = worst.rule;
-      const periodMs = checks.find((c) => c.rule.name === worst.rule)?.rule.periodMs ?? 60_000;
-      throw rateLimitedError(worst, rateLimitHeaders(r.states, anthropicAtMs), periodMs);
+      throw rateLimitedError(worst, rateLimitHeaders(r.states, anthropicAtMs), checks.find((c) => c.rule.name === worst.rule));
     }
     // Written straight into the answer's headers (one object less per call).
     if (section.headersOnSuccess) rateLimitHeaders(r.states, anthropicAtMs, ctx.responseHeaders);

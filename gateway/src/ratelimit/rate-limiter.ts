@@ -8,18 +8,24 @@ export interface RateCheck {
   rule: RateLimitRuleConfig;
   /** The rule's name plus the values of its `per` dimensions. */
   key: string;
-  /** The rule's GCRA limits (undefined for a unit it does not limit). */
+  /** This replica's GCRA limits (undefined for a unit it does not limit). */
   requests: GcraLimit | undefined;
   tokens: GcraLimit | undefined;
+  /** Replicas the rule's limits are divided among (`rateLimits.replicas`). */
+  replicas: number;
 }
 
-/** The check of `rule` for the caller whose dimension values make `key`. */
-export function rateCheck(rule: RateLimitRuleConfig, key: string): RateCheck {
+/** A replica's part of a limit divided among `replicas`: never more than its even share, never 0. */
+export const perReplica = (limit: number, replicas: number): number => Math.max(1, Math.floor(limit / replicas));
+
+/** The check of `rule` for the caller whose dimension values make `key`, on one of `replicas`. */
+export function rateCheck(rule: RateLimitRuleConfig, key: string, replicas = 1): RateCheck {
   return {
     rule,
     key,
-    requests: rule.requests === undefined ? undefined : { limit: rule.requests, periodMs: rule.periodMs },
-    tokens: rule.tokens === undefined ? undefined : { limit: rule.tokens, periodMs: rule.periodMs },
+    requests: rule.requests === undefined ? undefined : { limit: perReplica(rule.requests, replicas), periodMs: rule.periodMs },
+    tokens: rule.tokens === undefined ? undefined : { limit: perReplica(rule.tokens, replicas), periodMs: rule.periodMs },
+    replicas,
   };
 }
 

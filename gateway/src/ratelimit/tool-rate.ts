@@ -20,8 +20,7 @@ export function checkToolRate(limiter: RateLimiter, config: Config, identity: Id
   const headers = rateLimitHeaders(r.states);
   if (!r.ok) {
     const worst = worstRefusal(r.refusals);
-    const periodMs = checks.find((c) => c.rule.name === worst.rule)?.rule.periodMs ?? 60_000;
-    throw rateLimitedError(worst, headers, periodMs);
+    throw rateLimitedError(worst, headers, checks.find((c) => c.rule.name === worst.rule));
   }
   return { headers, refund: () => limiter.settle(r.ticket, 0, true) };
 }
