@@ -27,6 +27,8 @@ export interface BudgetEntry {
   window_start: string;
   /** Calendar windows: when spend resets; rolling windows: null (spend ages out). */
   resets_at: string | null;
+  /** With `budgets.replicas` > 1: what this gateway may still add before its next store sync. */
+  replica_share?: { replicas: number; remaining_micro_usd?: number; remaining_tokens?: number; renews_at: string };
 }
 
 export interface BudgetListing {
@@ -58,6 +60,15 @@ function entry(ledger: BudgetLedger, per: BudgetEntry['per'], ref: BudgetRef): B
     Object.assign(e, { limit_micro_usd: ref.limitMicroUsd, limit_usd: formatUsd(ref.limitMicroUsd), remaining_micro_usd: left, remaining_usd: formatUsd(left) });
   }
   if (ref.limitTokens !== undefined) Object.assign(e, { limit_tokens: ref.limitTokens, remaining_tokens: ref.limitTokens - s.spent.tokens - s.reserved.tokens });
+  const share = ledger.shareStatus(ref);
+  if (share) {
+    e.replica_share = {
+      replicas: share.replicas,
+      ...(share.leftMicroUsd === undefined ? {} : { remaining_micro_usd: share.leftMicroUsd }),
+      ...(share.leftTokens === undefined ? {} : { remaining_tokens: share.leftTokens }),
+      renews_at: new Date(share.renewsAtMs).toISOString(),
+    };
+  }
   return e;
 }
 

@@ -6,7 +6,7 @@
 export { createBudgets } from './create-budgets.js';
 export type { Budgets, BudgetsDeps, BudgetLogger } from './create-budgets.js';
 export { BudgetLedger, layoutFor } from './ledger.js';
-export type { BudgetRef, BudgetStatus, Refusal, Reservation, ReserveResult } from './ledger.js';
+export type { BudgetRef, BudgetStatus, Refusal, Reservation, ReserveResult, ShareStatus } from './ledger.js';
 export { SpendCounter, ZERO_AMOUNT } from './spend-counter.js';
 export type { Amount, BucketLayout } from './spend-counter.js';
 export { calendarWindow, windowAt, windowSpecOf } from './windows.js';

@@ -48,6 +48,14 @@ export interface BudgetStatus {
   resetAtMs: number | undefined;
 }
 
+/** A replica's share of one budget now (see `replica-share.ts`). */
+export interface ShareStatus {
+  replicas: number;
+  leftMicroUsd?: number;
+  leftTokens?: number;
+  renewsAtMs: number;
+}
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 // In-flight reservations block a rolling window that has nothing left to age out: retry soon.
@@ -134,6 +142,17 @@ export class BudgetLedger {
   /** What `ref` has spent and holds now (`status` without the window; for per-call span attributes). */
   held(ref: BudgetRef): { spent: Amount; reserved: Amount } {
     return this.#current(ref, this.#now());
+  }
+
+  /** This replica's share of `ref` (`budgets.replicas` > 1): what is left of it and when it renews. */
+  shareStatus(ref: BudgetRef): ShareStatus | undefined {
+    const c = this.#current(ref, this.#now());
+    const s = c.share;
+    if (!s) return undefined;
+    const out: ShareStatus = { replicas: s.replicas, renewsAtMs: s.renewsAtMs };
+    if (ref.limitMicroUsd !== undefined) out.leftMicroUsd = Math.max(0, shareLeft(ref.limitMicroUsd, s.known.costMicroUsd, s.base.costMicroUsd, c.activityMicroUsd(), s.replicas));
+    if (ref.limitTokens !== undefined) out.leftTokens = Math.max(0, shareLeft(ref.limitTokens, s.known.tokens, s.base.tokens, c.activityTokens(), s.replicas));
+    return out;
   }
 
   status(ref: BudgetRef, nowMs = this.#now()): BudgetStatus {

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/harness.js';
+import type { BudgetListing } from '../budgets-handler.js';
 import type { BudgetRef } from '../ledger.js';
 import { type BudgetHarness, startBudgetHarness, tempDir } from './budget-harness.js';
 
@@ -37,6 +38,11 @@ describe('a budget shared by replicas (budgets.replicas: 2, chDB)', () => {
     expect(reserved.costMicroUsd).toBe(0);
     expect(spent.costMicroUsd).toBeLessThanOrEqual(5_000);
     expect(spent.costMicroUsd + 60 * 30 + 200).toBeLessThan(10_000);
+    // GET /v1/budgets shows the share beside the budget: less left of it than a call needs.
+    const res = await fetch(`${open.h.gw.url}/v1/budgets`, { headers: { authorization: `Bearer ${open.key('alice')}` } });
+    const listing = (await res.json()) as BudgetListing;
+    expect(listing.data[0]).toMatchObject({ name: 'alice-daily', spent_micro_usd: spent.costMicroUsd, remaining_micro_usd: 10_000 - spent.costMicroUsd, replica_share: { replicas: 2 } });
+    expect(listing.data[0]?.replica_share?.remaining_micro_usd).toBe(5_000 - spent.costMicroUsd);
 
     // The calls reach the store; two syncs later (the second with nothing spent in between,
     // so no estimate of the other replica's unseen spend) the share is half of what is left.
