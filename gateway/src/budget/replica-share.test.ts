@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BudgetsSectionSchema } from '../config/sections/budgets.js';
 import { budgetExceededError } from './budget-errors.js';
 import { BudgetLedger, type BudgetRef, type Reservation } from './ledger.js';
 import type { Amount } from './spend-counter.js';
+import { StoreSync } from './store-sync.js';
 
 const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 const LIMIT = 1_000_000;
@@ -88,6 +90,16 @@ describe('replica shares of a budget (budgets.replicas)', () => {
     ledger.settle(a.reservation, amt(500_000));
     expect(ledger.reserve([ref], amt(1)).ok).toBe(false);
     c.set(Date.UTC(2025, 0, 16, 0, 0, 1));
+    expect(ledger.reserve([ref], amt(500_001)).ok).toBe(false);
+    expect(ledger.reserve([ref], amt(500_000)).ok).toBe(true);
+  });
+
+  it('a replica that cannot read the store at start still spends only its share', async () => {
+    const c = clock();
+    const ledger = new BudgetLedger({ now: c.now });
+    const down = { usageBuckets: () => Promise.reject(new Error('store down')) };
+    const section = BudgetsSectionSchema.parse({ replicas: 2, rules: [{ name: 'daily', per: 'agent', limitUsd: 1, window: 'daily' }] });
+    await expect(new StoreSync(ledger, down).refresh(section, 'load')).rejects.toThrow('budget store load failed');
     expect(ledger.reserve([ref], amt(500_001)).ok).toBe(false);
     expect(ledger.reserve([ref], amt(500_000)).ok).toBe(true);
   });

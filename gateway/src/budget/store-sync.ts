@@ -24,6 +24,7 @@ export class StoreSync {
 
   async refresh(section: BudgetsSection, mode: 'load' | 'sync'): Promise<void> {
     const failures: unknown[] = [];
+    this.#ledger.startShares(section.replicas, this.#ledger.now() + section.syncIntervalMs);
     await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode).catch((err: unknown) => failures.push(err))));
     if (failures.length > 0) throw new AggregateError(failures, `budget store ${mode} failed for ${failures.length} budget(s)`);
     if (mode === 'sync') this.#ledger.prune();
