@@ -222,11 +222,6 @@ export class BudgetLedger {
   }
 
   /**
-   * After a store sync of budget `name`: each of its counters takes a fresh share of its
-   * headroom, `1 / replicas` of it, until `renewsAtMs` (`replica-share.ts`). With one replica,
-   * shares are dropped and only the limits apply.
-   */
-  /**
    * Before the first good read of the store: counters made from now on start with a share
    * (of the headroom they know of, their own), so a replica that cannot read the store at
    * start does not spend the whole limit alone.
@@ -235,6 +230,11 @@ export class BudgetLedger {
     if (replicas > 1 && this.#shares === undefined) this.#shares = { replicas, renewsAtMs };
   }
 
+  /**
+   * After a store sync of budget `name`: each of its counters takes a fresh share of its
+   * headroom, `1 / replicas` of it, until `renewsAtMs` (`replica-share.ts`). With one replica,
+   * shares are dropped and only the limits apply.
+   */
   renewShares(name: string, replicas: number, renewsAtMs: number): void {
     this.#shares = replicas > 1 ? { replicas, renewsAtMs } : undefined;
     const bySubject = this.#counters.get(name);

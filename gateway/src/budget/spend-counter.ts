@@ -1,6 +1,6 @@
-/** Money and tokens together: what a call costs, what a budget has spent. */
 import type { ReplicaShare } from './replica-share.js';
 
+/** Money and tokens together: what a call costs, what a budget has spent. */
 export interface Amount {
   costMicroUsd: number;
   tokens: number;

@@ -15,7 +15,7 @@ export interface RateCheck {
   replicas: number;
 }
 
-/** A replica's part of a limit divided among `replicas`: never more than its even share, never 0. */
+/** A replica's part of a limit divided among `replicas`: its even share rounded down, but at least 1. */
 export const perReplica = (limit: number, replicas: number): number => Math.max(1, Math.floor(limit / replicas));
 
 /** The check of `rule` for the caller whose dimension values make `key`, on one of `replicas`. */
