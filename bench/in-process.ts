@@ -31,9 +31,10 @@ export async function benchInProcess(): Promise<string[]> {
       ['spans stored per second (visible in otel_traces)', fmt(ingest.spansPerSec, 0)],
       ['spans, requests', `${ingest.spans}, ${ingest.requests}`],
     ]));
-    // Alone (each ledger spends the whole headroom it knows of), then with budgets.replicas: 2.
+    // Alone (each ledger spends the whole headroom it knows of), then with budgets.replicas: 2
+    // and with the replicas counting themselves in the store (auto).
     const overRows: Array<Array<string | number>> = [];
-    for (const replicas of [1, 2]) {
+    for (const replicas of [1, 2, 'auto'] as const) {
       const over = await benchOvershoot({ store, durationMs: 4_000, limitUsd: 0.05, syncIntervalMs: 500, exportDelayMs: 500, replicas });
       overRows.push([replicas, over.limitMicroUsd, over.chargedMicroUsd, `${fmt(over.overshootRatio * 100, 1)} %`]);
     }

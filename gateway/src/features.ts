@@ -72,7 +72,7 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
       if (deps.store) {
         await budgets.loadFromStore(deps.config()).catch((err: unknown) => deps.logger.error({ err }, 'could not load budget spend from the store; starting from what syncs later'));
         budgets.startSync();
-      } else if (deps.config().budgets.replicas > 1) {
+      } else if (deps.config().budgets.replicas !== 1) {
         deps.logger.warn('budgets.replicas has no effect without a store (collector disabled): each replica enforces whole limits');
       }
     },

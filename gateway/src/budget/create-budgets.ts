@@ -8,6 +8,7 @@ import { checkToolRate, type ToolRateTicket } from '../ratelimit/tool-rate.js';
 import { budgetStage } from './budget-stage.js';
 import { budgetsHandler, type BudgetListing } from './budgets-handler.js';
 import { BudgetLedger } from './ledger.js';
+import { type ReplicaRegistry, storeReplicaRegistry } from './replica-registry.js';
 import { StoreSync } from './store-sync.js';
 import { chargeToolCall, reserveToolCall, type ToolCallHold } from './tool-calls.js';
 import { storeUsageSource, type UsageSource } from './usage-source.js';
@@ -23,9 +24,11 @@ export interface BudgetsDeps {
   now: () => number;
   logger: BudgetLogger;
   /** The shared store; without one, spend lives in memory only (lost on restart). */
-  store?: Pick<SpanStore, 'info' | 'query'>;
+  store?: Pick<SpanStore, 'info' | 'query' | 'command' | 'insertJsonEachRow'>;
   /** Or any other source of persisted spend (tests, benches). */
   usageSource?: UsageSource;
+  /** Where `budgets.replicas: auto` counts the replicas (default: the store). */
+  replicaRegistry?: ReplicaRegistry;
   /** The current config, for the background sync (requests use their own snapshot). */
   getConfig?: () => Config;
 }
@@ -59,7 +62,8 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
   const ledger = new BudgetLedger({ now: deps.now });
   const limiter = new RateLimiter({ now: deps.now });
   const source = deps.usageSource ?? (deps.store ? storeUsageSource(deps.store) : undefined);
-  const sync = source ? new StoreSync(ledger, source) : undefined;
+  const registry = deps.replicaRegistry ?? (deps.store ? storeReplicaRegistry(deps.store) : undefined);
+  const sync = source ? new StoreSync(ledger, source, registry) : undefined;
   // Without getConfig, the background sync follows the config of the latest request.
   let lastSeen: Config | undefined;
   const current = (c?: Config): Config | undefined => c ?? deps.getConfig?.() ?? lastSeen;

@@ -7,7 +7,7 @@ import type { BudgetRef } from './ledger.js';
 
 export interface OvershootOptions {
   /** One store shared by both instances (chDB in one process, or a ClickHouse server). */
-  store: Pick<SpanStore, 'info' | 'query' | 'insert'>;
+  store: Pick<SpanStore, 'info' | 'query' | 'insert' | 'command' | 'insertJsonEachRow'>;
   /** The shared budget. Default $0.20 (lasts a few seconds at the default load). */
   limitUsd?: number;
   /** Concurrent callers per instance. Default 4. */
@@ -20,8 +20,8 @@ export interface OvershootOptions {
   exportDelayMs?: number;
   /** Default 500 ms. */
   syncIntervalMs?: number;
-  /** `budgets.replicas` of both instances: 1 (default) or 2 (each spends its share of the headroom). */
-  replicas?: number;
+  /** `budgets.replicas` of both instances: 1 (default), 2 or `auto` (each spends its share of the headroom). */
+  replicas?: number | 'auto';
   /** Load runs this long. Default 6 s. */
   durationMs?: number;
   /** Agent name (use a fresh one per run: the store keeps what earlier runs wrote). */
@@ -38,7 +38,7 @@ export interface OvershootReport {
   overshootRatio: number;
   syncIntervalMs: number;
   exportDelayMs: number;
-  replicas: number;
+  replicas: number | 'auto';
   instances: Array<{ accepted: number; refused: number; chargedMicroUsd: number }>;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR, migrate, OPERATION, openStore, SLUICE, StoreConfigSchema, type SpanRow, type SpanStore } from '../../../collector/src/index.js';
 import { createBudgets } from './create-budgets.js';
+import { replicaTableDdl } from './replica-registry.js';
 import type { BudgetRef } from './ledger.js';
 import { testConfig } from './test/stage-fixtures.js';
 import { benchOvershoot } from './overshoot-bench.js';
@@ -88,6 +89,25 @@ describe('budget spend persisted in the store (chDB)', () => {
     expect(r.instances.every((i) => i.chargedMicroUsd <= r.limitMicroUsd)).toBe(true);
   });
 
+  it('budgets.replicas: auto counts the replicas syncing on the store, and drops one that stopped', async () => {
+    let t = Date.now();
+    const cfg = testConfig({ budgets: { replicas: 'auto', syncIntervalMs: 1_000, rules: [{ name: 'daily', per: 'agent', limitUsd: 1, window: 'daily' }] } });
+    const [a, b] = [0, 1].map(() => createBudgets({ now: () => t, logger, store, getConfig: () => cfg }));
+    const ref = daily('auto-count');
+    await a.syncOnce();
+    // Alone so far: one replica, whole limits.
+    expect(a.ledger.shareStatus(ref)).toBeUndefined();
+    await b.syncOnce();
+    await a.syncOnce();
+    expect(a.ledger.shareStatus(ref)).toMatchObject({ replicas: 2, leftMicroUsd: 500_000 });
+    expect(b.ledger.shareStatus(ref)).toMatchObject({ replicas: 2 });
+    // b stops syncing; once its heartbeat is three intervals old, a counts itself alone again.
+    t += 3_500;
+    await a.syncOnce();
+    expect(a.ledger.shareStatus(ref)).toBeUndefined();
+    expect(a.ledger.reserve([ref], { costMicroUsd: 900_000, tokens: 0 }).ok).toBe(true);
+  });
+
   it('benchOvershoot with budgets.replicas: 2 stays near the limit, where one ledger each passes it by most of the limit', async () => {
     // The same load without shares charged 1.9× the limit on this machine; with them, at most the limit.
     const r = await benchOvershoot({ store, durationMs: 2_500, limitUsd: 0.008, syncIntervalMs: 200, exportDelayMs: 200, concurrency: 3, callMs: 30, replicas: 2 });
@@ -96,5 +116,15 @@ describe('budget spend persisted in the store (chDB)', () => {
     expect(r.chargedMicroUsd).toBeLessThanOrEqual(1.25 * r.limitMicroUsd);
     // Shares do not starve the budget: most of it is spent.
     expect(r.chargedMicroUsd).toBeGreaterThanOrEqual(0.6 * r.limitMicroUsd);
+  });
+});
+
+describe('the replica registry table', () => {
+  it('renders ON CLUSTER with a replicated engine only for a cluster', () => {
+    expect(replicaTableDdl('otel', undefined)).toContain('ENGINE = ReplacingMergeTree(seen_at)');
+    expect(replicaTableDdl('otel', undefined)).not.toContain('ON CLUSTER');
+    const clustered = replicaTableDdl('otel', 'main');
+    expect(clustered).toContain('`otel`.`sluice_budget_replicas` ON CLUSTER `main`');
+    expect(clustered).toContain('ENGINE = ReplicatedReplacingMergeTree(seen_at)');
   });
 });

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { BudgetRuleConfig, BudgetsSection } from '../config/sections/budgets.js';
 import { layoutFor, type BudgetLedger } from './ledger.js';
+import type { ReplicaRegistry } from './replica-registry.js';
 import type { UsageRow, UsageSource } from './usage-source.js';
 import { windowSpecOf } from './windows.js';
 
@@ -16,21 +18,38 @@ export class StoreSync {
   readonly #source: UsageSource;
   /** Per budget: what its last full read covered (window layout + selection). */
   readonly #loaded = new Map<string, string>();
+  readonly #registry: ReplicaRegistry | undefined;
+  /** This replica in the registry (one per ledger). */
+  readonly #instance = randomUUID();
+  /** `replicas: auto`: the last count (1 until the registry first answers). */
+  #counted = 1;
 
-  constructor(ledger: BudgetLedger, source: UsageSource) {
+  constructor(ledger: BudgetLedger, source: UsageSource, registry?: ReplicaRegistry) {
     this.#ledger = ledger;
     this.#source = source;
+    this.#registry = registry;
+  }
+
+  /** How many replicas share the budgets now: the configured number, or with `auto` the registry's count. */
+  async replicas(section: BudgetsSection): Promise<number> {
+    if (section.replicas !== 'auto') return section.replicas;
+    if (!this.#registry) return 1;
+    const nowMs = this.#ledger.now();
+    // A failed heartbeat keeps the last count: the usage read below fails the same way.
+    this.#counted = await this.#registry.heartbeatAndCount(this.#instance, nowMs, nowMs - 3 * section.syncIntervalMs).catch(() => this.#counted);
+    return this.#counted;
   }
 
   async refresh(section: BudgetsSection, mode: 'load' | 'sync'): Promise<void> {
     const failures: unknown[] = [];
-    this.#ledger.startShares(section.replicas, this.#ledger.now() + section.syncIntervalMs);
-    await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode).catch((err: unknown) => failures.push(err))));
+    const replicas = await this.replicas(section);
+    this.#ledger.startShares(replicas, this.#ledger.now() + section.syncIntervalMs);
+    await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode, replicas).catch((err: unknown) => failures.push(err))));
     if (failures.length > 0) throw new AggregateError(failures, `budget store ${mode} failed for ${failures.length} budget(s)`);
     if (mode === 'sync') this.#ledger.prune();
   }
 
-  async #refreshRule(section: BudgetsSection, rule: BudgetRuleConfig, mode: 'load' | 'sync'): Promise<void> {
+  async #refreshRule(section: BudgetsSection, rule: BudgetRuleConfig, mode: 'load' | 'sync', replicas: number): Promise<void> {
     const spec = windowSpecOf(rule.window, rule.timezone ?? section.timezone);
     const nowMs = this.#ledger.now();
     const layout = layoutFor(spec, nowMs);
@@ -45,7 +64,7 @@ export class StoreSync {
     this.#apply(rule.name, spec, rows, fromMs, mode === 'load');
     this.#loaded.set(rule.name, fullKey);
     // Fresh totals: each replica takes its share of what is left until the next sync.
-    this.#ledger.renewShares(rule.name, section.replicas, this.#ledger.now() + section.syncIntervalMs);
+    this.#ledger.renewShares(rule.name, replicas, this.#ledger.now() + section.syncIntervalMs);
   }
 
   #apply(name: string, spec: ReturnType<typeof windowSpecOf>, rows: readonly UsageRow[], fromMs: number, inherit: boolean): void {

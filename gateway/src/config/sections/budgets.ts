@@ -120,9 +120,10 @@ export const BudgetsSectionSchema = z
      * Gateway replicas sharing the store. Above 1, each replica spends at most its even share
      * of a budget's headroom between two syncs, so together they overshoot only by what the
      * others spent in the sync's lag (see the budgets README); calls larger than a share wait
-     * for the next sync.
+     * for the next sync. `auto`: the replicas count themselves in the store at every sync
+     * (those seen in the last three sync intervals).
      */
-    replicas: z.number().int().min(1).max(1_000).default(1),
+    replicas: z.union([z.number().int().min(1).max(1_000), z.literal('auto')]).default(1),
     /** Store buckets younger than this are re-read on every sync (span export + rollup lag). */
     refreshHorizonMs: z.number().int().min(60_000).default(10 * 60_000),
     pricing: PricingSchema.prefault({}),
