@@ -72,8 +72,8 @@ export function createDefaultFeatures(deps: FeatureDeps): BuiltFeatures {
       if (deps.store) {
         await budgets.loadFromStore(deps.config()).catch((err: unknown) => deps.logger.error({ err }, 'could not load budget spend from the store; starting from what syncs later'));
         budgets.startSync();
-      } else if (deps.config().budgets.replicas !== 1) {
-        deps.logger.warn('budgets.replicas has no effect without a store (collector disabled): each replica enforces whole limits');
+      } else if (deps.config().budgets.replicas !== 1 || deps.config().rateLimits.replicas === 'auto') {
+        deps.logger.warn('budgets.replicas and rateLimits.replicas: auto need a store (collector disabled): each replica enforces whole limits');
       }
     },
     // A rejection here would end the process (reload runs detached from the config swap).

@@ -54,6 +54,8 @@ export interface Budgets {
 
 const DEFAULT_SYNC_INTERVAL_MS = 5_000;
 
+const countsReplicas = (cfg: Config): boolean => cfg.budgets.replicas === 'auto' || cfg.rateLimits.replicas === 'auto';
+
 /**
  * Budgets and rate limits: long-lived state (ledger, limiter, store sync) that survives config
  * reloads; every request reads its own config snapshot from `ctx.config`.
@@ -73,6 +75,8 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
     return cfg;
   };
   const budget = budgetStage(ledger);
+  // `replicas: auto` (budgets or rate limits): the count the store sync keeps.
+  const liveReplicas = () => sync?.counted ?? 1;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -80,7 +84,7 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
   const syncOnce = async (config?: Config) => {
     const cfg = current(config);
     if (!sync || !cfg) return;
-    await sync.refresh(cfg.budgets, 'sync');
+    await sync.refresh(cfg.budgets, 'sync', countsReplicas(cfg));
   };
 
   const schedule = () => {
@@ -100,7 +104,7 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
   return {
     ledger,
     limiter,
-    rateLimit: rateLimitStage(limiter),
+    rateLimit: rateLimitStage(limiter, liveReplicas),
     budget: function budgetWithConfig(ctx, next) {
       lastSeen = ctx.config;
       return budget(ctx, next);
@@ -109,7 +113,7 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
     async loadFromStore(config) {
       if (!sync) return;
       const cfg = configOf(config);
-      await sync.refresh(cfg.budgets, 'load');
+      await sync.refresh(cfg.budgets, 'load', countsReplicas(cfg));
       deps.logger.info({ budgets: cfg.budgets.rules.length, counters: ledger.entries().length }, 'budget spend loaded from the store');
     },
     syncOnce,
@@ -125,6 +129,6 @@ export function createBudgets(deps: BudgetsDeps): Budgets {
     },
     chargeToolCall: (identity, server, tool, cost, config) => chargeToolCall(ledger, configOf(config), identity, server, tool, cost),
     reserveToolCall: (identity, server, tool, cost, config) => reserveToolCall(ledger, configOf(config), identity, server, tool, cost),
-    checkToolRate: (identity, server, tool, config) => checkToolRate(limiter, configOf(config), identity, server, tool),
+    checkToolRate: (identity, server, tool, config) => checkToolRate(limiter, configOf(config), identity, server, tool, liveReplicas),
   };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ATTR, OPERATION, SLUICE, type SpanRow, type SpanStore } from '../../../collector/src/index.js';
 import { BudgetsSectionSchema } from '../config/sections/budgets.js';
+import { RateLimitsSectionSchema } from '../config/sections/rate-limits.js';
 import type { Config } from '../config/schema.js';
 import { createBudgets } from './create-budgets.js';
 import type { BudgetRef } from './ledger.js';
@@ -74,7 +75,7 @@ export async function benchOvershoot(o: OvershootOptions): Promise<OvershootRepo
   const random = o.random ?? Math.random;
   const replicas = o.replicas ?? 1;
   const budgets = BudgetsSectionSchema.parse({ rules: [{ name: 'shared', per: 'agent', limitUsd, window: 'daily' }], syncIntervalMs, replicas });
-  const config = { budgets, models: {} } as unknown as Config;
+  const config = { budgets, rateLimits: RateLimitsSectionSchema.parse({}), models: {} } as unknown as Config;
   const ref: BudgetRef = { name: 'shared', subject: `agent:${agent}`, limitMicroUsd: Math.round(limitUsd * 1e6), window: { kind: 'calendar', unit: 'daily', timeZone: 'UTC' } };
   const logger = { info: () => {}, warn: () => {} };
   const deadline = Date.now() + (o.durationMs ?? 6_000);

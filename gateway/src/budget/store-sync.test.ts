@@ -108,6 +108,25 @@ describe('budget spend persisted in the store (chDB)', () => {
     expect(a.ledger.reserve([ref], { costMicroUsd: 900_000, tokens: 0 }).ok).toBe(true);
   });
 
+  it('rateLimits.replicas: auto divides the limits by the same count, budgets or not', async () => {
+    const cfg = testConfig({ budgets: { syncIntervalMs: 1_000 }, rateLimits: { replicas: 'auto', rules: [{ name: 'tool-rph', appliesTo: 'tools', per: 'agent', requests: 4, period: 'hour' }] } });
+    // Fresh ids: the registry also holds the replicas of the test before (seen within three intervals).
+    let t = Date.now() + 10_000;
+    const [a, b] = [0, 1].map(() => createBudgets({ now: () => t, logger, store, getConfig: () => cfg }));
+    await a.syncOnce();
+    await b.syncOnce();
+    await a.syncOnce();
+    const who = { method: 'virtual-key' as const, agent: 'rl-auto', keyId: 'k' };
+    expect(a.checkToolRate(who, 'srv', 'tool').headers['x-ratelimit-limit-requests']).toBe('2');
+    a.checkToolRate(who, 'srv', 'tool');
+    expect(() => a.checkToolRate(who, 'srv', 'tool')).toThrow('this gateway\'s share of 4 divided among 2 replicas');
+    t += 3_500;
+    await a.syncOnce();
+    // Alone again: the whole limit (for a caller with a fresh state; the one above waits off
+    // what it took at the smaller limit).
+    expect(a.checkToolRate({ ...who, agent: 'rl-auto-2' }, 'srv', 'tool').headers['x-ratelimit-limit-requests']).toBe('4');
+  });
+
   it('benchOvershoot with budgets.replicas: 2 stays near the limit, where one ledger each passes it by most of the limit', async () => {
     // The same load without shares charged 1.9× the limit on this machine; with them, at most the limit.
     const r = await benchOvershoot({ store, durationMs: 2_500, limitUsd: 0.008, syncIntervalMs: 200, exportDelayMs: 200, concurrency: 3, callMs: 30, replicas: 2 });

@@ -30,19 +30,29 @@ export class StoreSync {
     this.#registry = registry;
   }
 
-  /** How many replicas share the budgets now: the configured number, or with `auto` the registry's count. */
-  async replicas(section: BudgetsSection): Promise<number> {
-    if (section.replicas !== 'auto') return section.replicas;
-    if (!this.#registry) return 1;
-    const nowMs = this.#ledger.now();
-    // A failed heartbeat keeps the last count: the usage read below fails the same way.
-    this.#counted = await this.#registry.heartbeatAndCount(this.#instance, nowMs, nowMs - 3 * section.syncIntervalMs).catch(() => this.#counted);
+  /** The replicas the registry counted at the last sync that counted (1 before any). */
+  get counted(): number {
     return this.#counted;
   }
 
-  async refresh(section: BudgetsSection, mode: 'load' | 'sync'): Promise<void> {
+  /**
+   * How many replicas share the budgets now: the configured number, or with `auto` the
+   * registry's count. `count` heartbeats and counts even when the budgets do not need it
+   * (`rateLimits.replicas: auto` uses the same count).
+   */
+  async replicas(section: BudgetsSection, count = section.replicas === 'auto'): Promise<number> {
+    if (count && this.#registry) {
+      const nowMs = this.#ledger.now();
+      // A failed heartbeat keeps the last count: the usage read below fails the same way.
+      this.#counted = await this.#registry.heartbeatAndCount(this.#instance, nowMs, nowMs - 3 * section.syncIntervalMs).catch(() => this.#counted);
+    }
+    return section.replicas === 'auto' ? this.#counted : section.replicas;
+  }
+
+  /** `countReplicas`: heartbeat and count in the registry whatever `section.replicas` says. */
+  async refresh(section: BudgetsSection, mode: 'load' | 'sync', countReplicas = section.replicas === 'auto'): Promise<void> {
     const failures: unknown[] = [];
-    const replicas = await this.replicas(section);
+    const replicas = await this.replicas(section, countReplicas);
     this.#ledger.startShares(replicas, this.#ledger.now() + section.syncIntervalMs);
     await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode, replicas).catch((err: unknown) => failures.push(err))));
     if (failures.length > 0) throw new AggregateError(failures, `budget store ${mode} failed for ${failures.length} budget(s)`);

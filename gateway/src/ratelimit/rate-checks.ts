@@ -25,8 +25,11 @@ function valueOf(dim: RateLimitDimension, identity: Identity, dims: CallDims): s
 const matches = (want: string | string[] | undefined, have: string | undefined): boolean =>
   want === undefined || (have !== undefined && (typeof want === 'string' ? want === have : want.includes(have)));
 
-/** The rate limits that apply to a call, each keyed by its rule and the caller's values. */
-export function rateChecks(section: RateLimitsSection, identity: Identity, dims: CallDims, appliesTo: 'llm' | 'tools'): RateCheck[] {
+/** How many replicas share the limits now: the configured number, or with `auto` the live count. */
+export const replicasOf = (section: RateLimitsSection, liveReplicas: () => number): number => (section.replicas === 'auto' ? liveReplicas() : section.replicas);
+
+/** The rate limits that apply to a call, each keyed by its rule and the caller's values, on one of `replicas`. */
+export function rateChecks(section: RateLimitsSection, identity: Identity, dims: CallDims, appliesTo: 'llm' | 'tools', replicas: number): RateCheck[] {
   const out: RateCheck[] = [];
   for (const rule of section.rules) {
     if (rule.appliesTo !== appliesTo) continue;
@@ -41,7 +44,7 @@ export function rateChecks(section: RateLimitsSection, identity: Identity, dims:
     }
     // A caller without a value for a dimension (no team, no key) is not counted by that rule.
     if (values.length !== rule.per.length) continue;
-    out.push(rateCheck(rule, [rule.name, ...values].join('\u0000'), section.replicas));
+    out.push(rateCheck(rule, [rule.name, ...values].join('\u0000'), replicas));
   }
   return out;
 }

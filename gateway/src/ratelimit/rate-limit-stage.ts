@@ -6,7 +6,7 @@ import type { Identity, RequestCtx, Usage } from '../pipeline/context.js';
 import { CallerMemo } from '../pipeline/caller-memo.js';
 import type { Outcome } from '../pipeline/outcome.js';
 import type { Stage } from '../pipeline/stage.js';
-import { rateChecks } from './rate-checks.js';
+import { rateChecks, replicasOf } from './rate-checks.js';
 import { formatResetDuration, rateLimitHeaders, worstRefusal } from './rate-limit-headers.js';
 import type { RateCheck, RateLimiter, RateRefusal } from './rate-limiter.js';
 
@@ -61,8 +61,8 @@ interface CallerLimits {
   countsTokens: boolean;
 }
 
-function callerLimits(section: RateLimitsSection, identity: Identity, model: string): CallerLimits {
-  const checks = rateChecks(section, identity, { model }, 'llm');
+function callerLimits(section: RateLimitsSection, identity: Identity, model: string, replicas: number): CallerLimits {
+  const checks = rateChecks(section, identity, { model }, 'llm', replicas);
   return { checks, countsTokens: checks.some((c) => c.tokens !== undefined) };
 }
 
@@ -73,12 +73,20 @@ function callerLimits(section: RateLimitsSection, identity: Identity, model: str
  * counts are settled to actual usage; a call refused further in (budget, guardrail, bad
  * request) gives its request back.
  */
-export function rateLimitStage(limiter: RateLimiter): Stage {
-  // Which limits apply depends only on the config, the caller and the model: resolved once.
-  const applicable = new CallerMemo(callerLimits);
+export function rateLimitStage(limiter: RateLimiter, liveReplicas: () => number = () => 1): Stage {
+  // Which limits apply depends only on the config, the caller, the model and the replica
+  // count: resolved once per count (a new count, from `replicas: auto`, starts afresh).
+  let replicas = 1;
+  const memoFor = () => new CallerMemo((section: RateLimitsSection, identity: Identity, model: string) => callerLimits(section, identity, model, replicas));
+  let applicable = memoFor();
   return async function rateLimit(ctx, next) {
     const section = ctx.config.rateLimits;
     if (!ctx.identity || section.rules.length === 0) return next();
+    const now = replicasOf(section, liveReplicas);
+    if (now !== replicas) {
+      replicas = now;
+      applicable = memoFor();
+    }
     const { checks, countsTokens } = applicable.get(section, ctx.identity, ctx.model);
     if (checks.length === 0) return next();
     // The input's byte bound first (no tokenizer); the exact count only when the bound does not fit.

@@ -1,6 +1,6 @@
 import type { Config } from '../config/schema.js';
 import type { Identity } from '../pipeline/context.js';
-import { rateChecks } from './rate-checks.js';
+import { rateChecks, replicasOf } from './rate-checks.js';
 import { rateLimitHeaders, worstRefusal } from './rate-limit-headers.js';
 import { rateLimitedError } from './rate-limit-stage.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -13,8 +13,8 @@ export interface ToolRateTicket {
 }
 
 /** Per-tool call-count limits (`appliesTo: tools`); throws GW_RATE_LIMITED with OpenAI-style headers. */
-export function checkToolRate(limiter: RateLimiter, config: Config, identity: Identity, server: string, tool: string): ToolRateTicket {
-  const checks = rateChecks(config.rateLimits, identity, { server, tool }, 'tools');
+export function checkToolRate(limiter: RateLimiter, config: Config, identity: Identity, server: string, tool: string, liveReplicas: () => number = () => 1): ToolRateTicket {
+  const checks = rateChecks(config.rateLimits, identity, { server, tool }, 'tools', replicasOf(config.rateLimits, liveReplicas));
   if (checks.length === 0) return { headers: {}, refund: () => {} };
   const r = limiter.take(checks, 1, 0);
   const headers = rateLimitHeaders(r.states);

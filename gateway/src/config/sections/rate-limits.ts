@@ -55,9 +55,10 @@ export const RateLimitsSectionSchema = z
      * Gateway replicas behind one load balancer. Rate limits are kept per replica, in memory:
      * above 1, each replica admits `1 / replicas` of every limit (at least 1), so together they
      * admit the limit instead of `replicas` times it. Assumes the balancer spreads callers
-     * evenly; a replica that gets more than its share refuses early.
+     * evenly; a replica that gets more than its share refuses early. `auto`: the count the
+     * replicas keep in the store (as `budgets.replicas: auto` does; 1 without a store).
      */
-    replicas: z.number().int().min(1).max(1_000).default(1),
+    replicas: z.union([z.number().int().min(1).max(1_000), z.literal('auto')]).default(1),
     /** Send `x-ratelimit-*` headers on successful responses too (as OpenAI does). */
     headersOnSuccess: z.boolean().default(true),
   })
