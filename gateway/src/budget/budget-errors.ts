@@ -32,9 +32,11 @@ export function budgetExceededError(refusals: readonly Refusal[], nowMs: number)
   const who = ref.subject === 'global' ? '' : ` for ${ref.subject.replace(':', ' ')}`;
   const used = `${fmt(unit, worst.spent)} of ${fmt(unit, worst.limit)} used${worst.reserved > 0 ? ` (${fmt(unit, worst.reserved)} held by calls in flight)` : ''}`;
   const share = worst.replicaShare;
+  const budget = `Budget "${ref.name}"${who} (${describeWindow(ref.window)})`;
+  const needs = `this call needs up to ${fmt(unit, worst.needed)}.`;
   let message = share
-    ? `Budget "${ref.name}"${who} (${describeWindow(ref.window)}): ${used}, and this gateway's share of what is left until its next store sync (1 of ${share.replicas} replicas) has ${fmt(unit, share.left)}; this call needs up to ${fmt(unit, worst.needed)}.`
-    : `Budget "${ref.name}"${who} (${describeWindow(ref.window)}) exceeded: ${used}; this call needs up to ${fmt(unit, worst.needed)}.`;
+    ? `${budget}: ${used}, and this gateway's share of what is left until its next store sync (1 of ${share.replicas} replicas) has ${fmt(unit, share.left)}; ${needs}`
+    : `${budget} exceeded: ${used}; ${needs}`;
   if (worst.fitsAtMs === undefined) {
     message += ' That is more than the whole budget: lower max_tokens or shorten the prompt.';
     return new GatewayError('GW_BUDGET_EXCEEDED', message, { headers: { 'x-should-retry': 'false' } });

@@ -150,8 +150,8 @@ export class BudgetLedger {
     const s = c.share;
     if (!s) return undefined;
     const out: ShareStatus = { replicas: s.replicas, renewsAtMs: s.renewsAtMs };
-    if (ref.limitMicroUsd !== undefined) out.leftMicroUsd = Math.max(0, shareLeft(ref.limitMicroUsd, s.known.costMicroUsd, s.base.costMicroUsd, c.activityMicroUsd(), s.replicas));
-    if (ref.limitTokens !== undefined) out.leftTokens = Math.max(0, shareLeft(ref.limitTokens, s.known.tokens, s.base.tokens, c.activityTokens(), s.replicas));
+    if (ref.limitMicroUsd !== undefined) out.leftMicroUsd = Math.max(0, leftOfShare(c, s, ref.limitMicroUsd, true));
+    if (ref.limitTokens !== undefined) out.leftTokens = Math.max(0, leftOfShare(c, s, ref.limitTokens, false));
     return out;
   }
 
@@ -295,21 +295,27 @@ function fitsRef(ref: BudgetRef, counter: SpendCounter, extra: Amount): boolean 
   return counter.share === undefined || fitsShareOf(ref, counter, counter.share, extra);
 }
 
+/** What is left of `share` in the unit of `limit` (money, or tokens). */
+function leftOfShare(counter: SpendCounter, share: ReplicaShare, limit: number, money: boolean): number {
+  return money
+    ? shareLeft(limit, share.known.costMicroUsd, share.base.costMicroUsd, counter.activityMicroUsd(), share.replicas)
+    : shareLeft(limit, share.known.tokens, share.base.tokens, counter.activityTokens(), share.replicas);
+}
+
 /** Whether `extra` fits this replica's share of every limit of `ref`. */
 function fitsShareOf(ref: BudgetRef, counter: SpendCounter, share: ReplicaShare, extra: Amount): boolean {
-  const { base, known, replicas } = share;
-  if (ref.limitMicroUsd !== undefined && !fitsShare(ref.limitMicroUsd, known.costMicroUsd, base.costMicroUsd, counter.activityMicroUsd(), extra.costMicroUsd, replicas)) return false;
-  return ref.limitTokens === undefined || fitsShare(ref.limitTokens, known.tokens, base.tokens, counter.activityTokens(), extra.tokens, replicas);
+  if (ref.limitMicroUsd !== undefined && !fitsShare(extra.costMicroUsd, leftOfShare(counter, share, ref.limitMicroUsd, true))) return false;
+  return ref.limitTokens === undefined || fitsShare(extra.tokens, leftOfShare(counter, share, ref.limitTokens, false));
 }
 
 /** The refusal of a call every limit of `ref` has room for but this replica's share does not. */
 function shareRefusal(ref: BudgetRef, counter: SpendCounter, share: ReplicaShare, extra: Amount, nowMs: number): Refusal {
-  const { base, known, replicas } = share;
-  const money = ref.limitMicroUsd !== undefined && !fitsShare(ref.limitMicroUsd, known.costMicroUsd, base.costMicroUsd, counter.activityMicroUsd(), extra.costMicroUsd, replicas);
+  const money = ref.limitMicroUsd !== undefined && !fitsShare(extra.costMicroUsd, leftOfShare(counter, share, ref.limitMicroUsd, true));
   const unit: Refusal['unit'] = money ? 'usd' : 'tokens';
   const pick = money ? COST : TOKENS;
   const limit = (money ? ref.limitMicroUsd : ref.limitTokens) as number;
-  const left = shareLeft(limit, pick(known), pick(base), money ? counter.activityMicroUsd() : counter.activityTokens(), replicas);
+  const left = leftOfShare(counter, share, limit, money);
+  const { replicas } = share;
   // The share renews at the next sync; if that is overdue (the store is down), retry soon.
   const fitsAtMs = Math.max(share.renewsAtMs, nowMs + RETRY_FOR_INFLIGHT_MS);
   return { ref, unit, limit, spent: pick(counter.spent), reserved: pick(counter.reserved), needed: pick(extra), fitsAtMs, replicaShare: { replicas, left: Math.max(0, left) } };

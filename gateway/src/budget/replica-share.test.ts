@@ -16,6 +16,14 @@ function clock(start = T0) {
   return { now: () => t, set: (ms: number) => (t = ms) };
 }
 
+/** A ledger on a fixed clock whose budget is shared by `replicas` until `T0 + 5 s`. */
+function sharedLedger(replicas: number) {
+  const c = clock();
+  const ledger = new BudgetLedger({ now: c.now });
+  ledger.renewShares(ref.name, replicas, T0 + 5_000);
+  return { c, ledger };
+}
+
 /** What a sync does to one ledger: the store's total for the bucket, then fresh shares. */
 function sync(ledger: BudgetLedger, storeTotal: Amount, replicas: number, renewsAtMs: number): void {
   const { counter } = ledger.counter(ref.name, ref.subject, ref.window);
@@ -25,9 +33,7 @@ function sync(ledger: BudgetLedger, storeTotal: Amount, replicas: number, renews
 
 describe('replica shares of a budget (budgets.replicas)', () => {
   it('holds a replica to its half of the headroom until the next sync, and the 429 says so', () => {
-    const c = clock();
-    const ledger = new BudgetLedger({ now: c.now });
-    ledger.renewShares(ref.name, 2, T0 + 5_000);
+    const { ledger } = sharedLedger(2);
     const a = ledger.reserve([ref], amt(400_000, 10));
     expect(a.ok).toBe(true);
     if (a.ok) ledger.settle(a.reservation, amt(300_000, 10));
@@ -46,9 +52,7 @@ describe('replica shares of a budget (budgets.replicas)', () => {
   });
 
   it('renews from the store: the others’ flushed spend counts, their unflushed spend is estimated', () => {
-    const c = clock();
-    const ledger = new BudgetLedger({ now: c.now });
-    ledger.renewShares(ref.name, 2, T0 + 5_000);
+    const { ledger } = sharedLedger(2);
     const a = ledger.reserve([ref], amt(200_000));
     if (!a.ok) throw new Error('expected to fit');
     ledger.settle(a.reservation, amt(200_000));
@@ -66,9 +70,7 @@ describe('replica shares of a budget (budgets.replicas)', () => {
   });
 
   it('applies to tokens as to money, and a share that does not fit waits even though the limit has room', () => {
-    const c = clock();
-    const ledger = new BudgetLedger({ now: c.now });
-    ledger.renewShares(ref.name, 4, T0 + 5_000);
+    const { ledger } = sharedLedger(4);
     expect(ledger.reserve([ref], amt(0, 25_000)).ok).toBe(true);
     const r = ledger.reserve([ref], amt(0, 1));
     expect(r.ok).toBe(false);
@@ -80,9 +82,7 @@ describe('replica shares of a budget (budgets.replicas)', () => {
   });
 
   it('gives a fresh share when a calendar window turns, and a new subject starts with one', () => {
-    const c = clock();
-    const ledger = new BudgetLedger({ now: c.now });
-    ledger.renewShares(ref.name, 2, T0 + 5_000);
+    const { c, ledger } = sharedLedger(2);
     const bob: BudgetRef = { ...ref, subject: 'agent:bob' };
     expect(ledger.reserve([bob], amt(500_001)).ok).toBe(false);
     const a = ledger.reserve([ref], amt(500_000));
@@ -105,9 +105,7 @@ describe('replica shares of a budget (budgets.replicas)', () => {
   });
 
   it('an open stream grows only within the share', () => {
-    const c = clock();
-    const ledger = new BudgetLedger({ now: c.now });
-    ledger.renewShares(ref.name, 2, T0 + 5_000);
+    const { ledger } = sharedLedger(2);
     const r = ledger.reserve([ref], amt(100_000));
     if (!r.ok) throw new Error('expected to fit');
     expect(ledger.extend(r.reservation, amt(400_000))).toEqual([]);

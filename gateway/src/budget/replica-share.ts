@@ -27,7 +27,7 @@ export function shareLeft(limit: number, known: number, base: number, activity: 
   return Math.floor((limit - known) / replicas) - (activity - base);
 }
 
-/** Whether `needed` more fits the share (nothing needed always fits, as with a limit). */
-export function fitsShare(limit: number, known: number, base: number, activity: number, needed: number, replicas: number): boolean {
-  return needed <= 0 || needed <= shareLeft(limit, known, base, activity, replicas);
+/** Whether `needed` more fits what is `left` of a share (nothing needed always fits, as with a limit). */
+export function fitsShare(needed: number, left: number): boolean {
+  return needed <= 0 || needed <= left;
 }

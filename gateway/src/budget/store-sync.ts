@@ -40,7 +40,7 @@ export class StoreSync {
    * registry's count. `count` heartbeats and counts even when the budgets do not need it
    * (`rateLimits.replicas: auto` uses the same count).
    */
-  async replicas(section: BudgetsSection, count = section.replicas === 'auto'): Promise<number> {
+  async #replicas(section: BudgetsSection, count: boolean): Promise<number> {
     if (count && this.#registry) {
       const nowMs = this.#ledger.now();
       // A failed heartbeat keeps the last count: the usage read below fails the same way.
@@ -52,7 +52,7 @@ export class StoreSync {
   /** `countReplicas`: heartbeat and count in the registry whatever `section.replicas` says. */
   async refresh(section: BudgetsSection, mode: 'load' | 'sync', countReplicas = section.replicas === 'auto'): Promise<void> {
     const failures: unknown[] = [];
-    const replicas = await this.replicas(section, countReplicas);
+    const replicas = await this.#replicas(section, countReplicas);
     this.#ledger.startShares(replicas, this.#ledger.now() + section.syncIntervalMs);
     await Promise.all(section.rules.map((rule) => this.#refreshRule(section, rule, mode, replicas).catch((err: unknown) => failures.push(err))));
     if (failures.length > 0) throw new AggregateError(failures, `budget store ${mode} failed for ${failures.length} budget(s)`);
